@@ -1,0 +1,66 @@
+/**
+ * The `cinegraph` command. Each sub-command loads and validates configuration itself, so a bad
+ * value is reported as one line before anything starts.
+ */
+import { Command } from 'commander'
+import { loadConfig } from '../config.js'
+import { Database } from '../db/database.js'
+import { migrate } from '../db/migrate.js'
+import { databaseOptionsFrom } from '../app.js'
+import { localOptions } from '../local-neo4j.js'
+import { resolveNeo4j, startServer } from '../server.js'
+import { registerDbCommands } from './db-commands.js'
+
+function fail(err: unknown): never {
+  console.error(`cinegraph: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+}
+
+export function buildProgram(): Command {
+  const program = new Command('cinegraph').description('A movie graph on Neo4j, with a REST API')
+
+  program
+    .command('start')
+    .description('Start the API (and the embedded Neo4j unless NEO4J_URI is set), migrating the schema first')
+    .action(async () => {
+      await startServer(loadConfig())
+    })
+
+  program
+    .command('migrate')
+    .description('Apply pending schema migrations from cypher/migrations')
+    .action(async () => {
+      const config = loadConfig()
+      const neo4j = await resolveNeo4j(config, (line) => console.error(line))
+      const db = new Database(databaseOptionsFrom(config, { uri: neo4j.uri, password: neo4j.password }))
+      try {
+        const result = await migrate(db, { log: (line) => console.log(line) })
+        console.log(
+          result.applied.length === 0
+            ? `schema is up to date (${result.alreadyApplied} migrations applied)`
+            : `applied ${result.applied.length} migration(s)`
+        )
+      } finally {
+        await db.close()
+      }
+    })
+
+  // The db commands read configuration lazily so `--help` works without a valid environment.
+  const dbOptions = { current: undefined as Awaited<ReturnType<typeof localOptions>> | undefined }
+  program.hook('preAction', async (_root, action) => {
+    if (action.parent?.name() === 'db') dbOptions.current = await localOptions(loadConfig())
+  })
+  registerDbCommands(program, () => {
+    if (!dbOptions.current) throw new Error('configuration was not loaded')
+    return dbOptions.current
+  })
+  return program
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv)
+  } catch (err) {
+    fail(err)
+  }
+}

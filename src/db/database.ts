@@ -1,0 +1,133 @@
+/**
+ * The data-access boundary: owns the driver, names the database on every session, runs reads
+ * in read transactions and writes in write transactions (both retried by the driver on
+ * transient errors), and turns driver errors into domain errors.
+ */
+import neo4j, { Neo4jError } from 'neo4j-driver'
+import type { Driver, ManagedTransaction, QueryResult, RecordShape } from 'neo4j-driver'
+import { ConflictError, TimeoutError, UnavailableError } from '../errors.js'
+import { recordToPlain } from './convert.js'
+
+export interface DatabaseOptions {
+  uri: string
+  user: string
+  password: string
+  database: string
+  /** Server-side bound on every transaction this service opens. */
+  txTimeoutMs: number
+  connectionTimeoutMs: number
+  maxTransactionRetryTimeMs?: number
+  maxConnectionPoolSize?: number
+}
+
+export type Work<T> = (tx: ManagedTransaction) => Promise<T>
+
+const CONSTRAINT_FAILED = 'Neo.ClientError.Schema.ConstraintValidationFailed'
+const UNAVAILABLE_CODES = new Set([neo4j.error.SERVICE_UNAVAILABLE, neo4j.error.SESSION_EXPIRED])
+const TIMEOUT_CODES = new Set([
+  'Neo.ClientError.Transaction.TransactionTimedOut',
+  'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration'
+])
+
+/** Maps a driver error to a domain error; anything unknown is returned as it came. */
+export function mapNeo4jError(err: unknown): unknown {
+  if (!(err instanceof Neo4jError)) return err
+  if (err.code === CONSTRAINT_FAILED) {
+    return new ConflictError('The write conflicts with an existing record', { neo4j_code: err.code })
+  }
+  if (TIMEOUT_CODES.has(err.code)) {
+    return new TimeoutError('The query took longer than the configured transaction timeout')
+  }
+  if (UNAVAILABLE_CODES.has(err.code) || err.code.startsWith('Neo.TransientError.')) {
+    return new UnavailableError('The database is unavailable; try again shortly')
+  }
+  if (err.code.startsWith('Neo.ClientError.Security.')) {
+    // A credentials problem is the operator's, never the client's; keep details out of the body.
+    return new UnavailableError('The service cannot authenticate to its database')
+  }
+  return err
+}
+
+export class Database {
+  readonly driver: Driver
+  readonly name: string
+  readonly txTimeoutMs: number
+
+  constructor(options: DatabaseOptions) {
+    this.name = options.database
+    this.txTimeoutMs = options.txTimeoutMs
+    this.driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), {
+      connectionTimeout: options.connectionTimeoutMs,
+      connectionAcquisitionTimeout: options.connectionTimeoutMs,
+      maxTransactionRetryTime: options.maxTransactionRetryTimeMs ?? 5_000,
+      maxConnectionPoolSize: options.maxConnectionPoolSize ?? 100,
+      disableLosslessIntegers: false,
+      userAgent: 'cinegraph'
+    })
+  }
+
+  async verify(): Promise<void> {
+    try {
+      await this.driver.verifyConnectivity({ database: this.name })
+    } catch (err) {
+      throw mapNeo4jError(err)
+    }
+  }
+
+  async read<T>(work: Work<T>): Promise<T> {
+    return this.withSession('READ', (session) =>
+      session.executeRead(work, { timeout: this.txTimeoutMs })
+    )
+  }
+
+  async write<T>(work: Work<T>): Promise<T> {
+    return this.withSession('WRITE', (session) =>
+      session.executeWrite(work, { timeout: this.txTimeoutMs })
+    )
+  }
+
+  /** One query in a read transaction, records converted to plain objects. */
+  async readRows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.read(async (tx) => rows<T>(await tx.run(query, params)))
+  }
+
+  /** One query in a write transaction, records converted to plain objects. */
+  async writeRows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.write(async (tx) => rows<T>(await tx.run(query, params)))
+  }
+
+  /**
+   * Schema statements (constraints, indexes) cannot share a transaction with data writes,
+   * so they run as auto-commit queries.
+   */
+  async runAutoCommit(query: string, params: Record<string, unknown> = {}): Promise<void> {
+    await this.withSession('WRITE', async (session) => {
+      await session.run(query, params)
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close()
+  }
+
+  private async withSession<T>(
+    mode: 'READ' | 'WRITE',
+    fn: (session: ReturnType<Driver['session']>) => Promise<T>
+  ): Promise<T> {
+    const session = this.driver.session({
+      database: this.name,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE
+    })
+    try {
+      return await fn(session)
+    } catch (err) {
+      throw mapNeo4jError(err)
+    } finally {
+      await session.close()
+    }
+  }
+}
+
+export function rows<T>(result: QueryResult<RecordShape>): T[] {
+  return result.records.map((r) => recordToPlain<T>(r))
+}

@@ -1,0 +1,46 @@
+/**
+ * The embedded default: when no NEO4J_URI is configured, the service runs its own Neo4j from
+ * Maven Central artifacts under .neo4j/. Its password is the configured one or, failing that,
+ * one generated on first start and kept beside the data (mode 0600), never a fixed default.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { Config } from './config.js'
+import type { LocalNeo4jOptions } from './neo4j-local/options.js'
+import { PROJECT_ROOT } from './paths.js'
+
+export const CACHE_DIR = join(PROJECT_ROOT, '.neo4j', 'cache')
+
+export function localHome(config: Config): string {
+  return resolve(PROJECT_ROOT, config.NEO4J_LOCAL_HOME)
+}
+
+export async function localPassword(config: Config): Promise<string> {
+  if (config.NEO4J_PASSWORD) return config.NEO4J_PASSWORD
+  const home = localHome(config)
+  const file = join(home, 'cinegraph-password')
+  try {
+    return (await readFile(file, 'utf8')).trim()
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  await mkdir(home, { recursive: true })
+  const password = randomBytes(18).toString('base64url')
+  await writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' })
+  return password
+}
+
+export async function localOptions(config: Config, log?: (line: string) => void): Promise<LocalNeo4jOptions> {
+  return {
+    home: localHome(config),
+    boltPort: config.NEO4J_BOLT_PORT,
+    httpPort: config.NEO4J_HTTP_PORT,
+    password: await localPassword(config),
+    heap: config.NEO4J_HEAP,
+    pageCache: config.NEO4J_PAGECACHE,
+    cacheDir: CACHE_DIR,
+    projectRoot: PROJECT_ROOT,
+    ...(log ? { log } : {})
+  }
+}

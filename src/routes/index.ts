@@ -1,0 +1,12 @@
+/** Every route plugin, registered in one place so the route table reads top to bottom. */
+import type { FastifyPluginAsync } from 'fastify'
+import type { MigrationFile } from '../db/migrate.js'
+import healthRoutes from './health.js'
+import relationshipRoutes from './relationships.js'
+
+const routes: FastifyPluginAsync<{ migrations: MigrationFile[] }> = async (app, opts) => {
+  await app.register(healthRoutes, { migrations: opts.migrations })
+  await app.register(relationshipRoutes)
+}
+
+export default routes

@@ -1,0 +1,40 @@
+/** Shared schema primitives: ids, the error shape, pagination. */
+import { Type } from 'typebox'
+import type { Static, TSchema } from 'typebox'
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable, machine-readable error code' }),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown())
+    })
+  },
+  { title: 'ErrorResponse', description: 'The one error shape of every failure' }
+)
+export type ErrorResponseBody = Static<typeof ErrorResponse>
+
+/** Response schemas for the error statuses a route can answer with. */
+export function errorResponses<S extends number>(...statuses: S[]): Record<S, typeof ErrorResponse> {
+  const out = {} as Record<S, typeof ErrorResponse>
+  for (const s of statuses) out[s] = ErrorResponse
+  return out
+}
+
+/** Service ids: URL-safe, bounded; generated ids are UUIDs but callers may bring their own. */
+export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' })
+
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO-8601 date-time, UTC' })
+export const DateOnly = Type.String({ format: 'date', description: 'ISO-8601 calendar date' })
+
+export const PageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'next_cursor of the previous page' }))
+}
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    next_cursor: Type.Union([Type.String(), Type.Null()])
+  })
+}

@@ -1,0 +1,58 @@
+/**
+ * Runs the service: resolves which Neo4j to use (NEO4J_URI, or the embedded local server),
+ * applies migrations, listens, and shuts everything down cleanly on SIGINT/SIGTERM.
+ */
+import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.js'
+import type { Config } from './config.js'
+import { migrate } from './db/migrate.js'
+import { localOptions, localHome } from './local-neo4j.js'
+import { startLocalNeo4j } from './neo4j-local/index.js'
+import type { LocalNeo4jHandle } from './neo4j-local/index.js'
+
+export interface ResolvedNeo4j {
+  uri: string
+  password: string
+  local?: LocalNeo4jHandle
+}
+
+/** NEO4J_URI when set; otherwise the embedded server, started (or reused) here. */
+export async function resolveNeo4j(config: Config, log: (line: string) => void): Promise<ResolvedNeo4j> {
+  if (config.NEO4J_URI && config.NEO4J_PASSWORD) return { uri: config.NEO4J_URI, password: config.NEO4J_PASSWORD }
+  const options = await localOptions(config, log)
+  log(`starting the embedded Neo4j in ${options.home}`)
+  const local = await startLocalNeo4j(options)
+  return { uri: local.boltUri, password: options.password, local }
+}
+
+export async function startServer(config: Config): Promise<void> {
+  const log = (line: string): void => console.log(line)
+  const neo4j = await resolveNeo4j(config, log)
+  const stopLocal = async (): Promise<void> => {
+    if (neo4j.local?.startedByUs) await neo4j.local.stop()
+  }
+  let app: FastifyInstance | undefined
+  try {
+    app = await buildApp({ config: { ...config, NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: neo4j.password } })
+    if (config.MIGRATE_ON_START) await migrate(app.db, { log: (line) => app?.log.info(line) })
+    await app.listen({ host: config.HOST, port: config.PORT })
+  } catch (err) {
+    await app?.close()
+    await stopLocal()
+    throw err
+  }
+  const base = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`
+  log(`cinegraph API      ${base}  (docs: ${base}/docs, OpenAPI: ${base}/openapi.json)`)
+  if (neo4j.local) {
+    log(`Neo4j Browser      ${neo4j.local.browserUri}  (connect to ${neo4j.local.boltUri} as neo4j)`)
+    if (!config.NEO4J_PASSWORD) log(`Neo4j password     in ${localHome(config)}/cinegraph-password`)
+  }
+  const running = app
+  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+    if (err) running.log.error({ err }, 'shutting down after an error')
+    else running.log.info({ signal }, 'shutting down')
+    await running.close()
+    await stopLocal()
+  })
+}
