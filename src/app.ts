@@ -25,7 +25,10 @@ export interface BuildAppOptions {
   migrationsDir?: string
 }
 
-export function databaseOptionsFrom(config: Config, override: Partial<DatabaseOptions> = {}): DatabaseOptions {
+export function databaseOptionsFrom(
+  config: Config,
+  override: Partial<DatabaseOptions> = {}
+): DatabaseOptions {
   const uri = override.uri ?? config.NEO4J_URI
   const password = override.password ?? config.NEO4J_PASSWORD
   if (!uri || !password) throw new Error('buildApp needs a Neo4j URI and password')

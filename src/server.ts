@@ -19,7 +19,8 @@ export interface ResolvedNeo4j {
 
 /** NEO4J_URI when set; otherwise the embedded server, started (or reused) here. */
 export async function resolveNeo4j(config: Config, log: (line: string) => void): Promise<ResolvedNeo4j> {
-  if (config.NEO4J_URI && config.NEO4J_PASSWORD) return { uri: config.NEO4J_URI, password: config.NEO4J_PASSWORD }
+  if (config.NEO4J_URI && config.NEO4J_PASSWORD)
+    return { uri: config.NEO4J_URI, password: config.NEO4J_PASSWORD }
   const options = await localOptions(config, log)
   log(`starting the embedded Neo4j in ${options.home}`)
   const local = await startLocalNeo4j(options)

@@ -9,7 +9,13 @@ import addFormats from 'ajv-formats'
 import type { FastifySchemaCompiler } from 'fastify'
 
 function makeAjv(options: Options): Ajv {
-  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: false, strict: false, ...options })
+  const ajv = new Ajv({
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+    ...options
+  })
   addFormats.default(ajv)
   return ajv
 }
@@ -18,4 +24,6 @@ const textual = makeAjv({ coerceTypes: 'array' })
 const json = makeAjv({ coerceTypes: false })
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? json : textual).compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>
+  (httpPart === 'body' ? json : textual).compile(schema as object) as ReturnType<
+    FastifySchemaCompiler<unknown>
+  >

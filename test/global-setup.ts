@@ -22,7 +22,9 @@ function dockerConfigured(): boolean {
   return Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock')
 }
 
-async function startWithTestcontainers(): Promise<{ neo4j: TestNeo4j; stop: () => Promise<void> } | undefined> {
+async function startWithTestcontainers(): Promise<
+  { neo4j: TestNeo4j; stop: () => Promise<void> } | undefined
+> {
   if (!dockerConfigured()) return undefined
   const { getContainerRuntimeClient } = await import('testcontainers')
   try {
@@ -34,7 +36,13 @@ async function startWithTestcontainers(): Promise<{ neo4j: TestNeo4j; stop: () =
   const password = `test-${Math.random().toString(36).slice(2, 12)}`
   const container = await new Neo4jContainer(TESTCONTAINERS_IMAGE).withApoc().withPassword(password).start()
   return {
-    neo4j: { uri: container.getBoltUri(), user: 'neo4j', password, database: 'neo4j', source: 'testcontainers' },
+    neo4j: {
+      uri: container.getBoltUri(),
+      user: 'neo4j',
+      password,
+      database: 'neo4j',
+      source: 'testcontainers'
+    },
     stop: async () => {
       await container.stop()
     }
@@ -59,7 +67,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     } else {
       const { startEphemeralNeo4j } = await import('../src/neo4j-local/index.js')
       const handle = await startEphemeralNeo4j({ log: (line) => console.log(`[neo4j] ${line}`) })
-      neo4j = { uri: handle.boltUri, user: 'neo4j', password: handle.password, database: 'neo4j', source: 'local runner' }
+      neo4j = {
+        uri: handle.boltUri,
+        user: 'neo4j',
+        password: handle.password,
+        database: 'neo4j',
+        source: 'local runner'
+      }
       stop = () => handle.stop()
     }
   }

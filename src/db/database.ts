@@ -75,15 +75,11 @@ export class Database {
   }
 
   async read<T>(work: Work<T>): Promise<T> {
-    return this.withSession('READ', (session) =>
-      session.executeRead(work, { timeout: this.txTimeoutMs })
-    )
+    return this.withSession('READ', (session) => session.executeRead(work, { timeout: this.txTimeoutMs }))
   }
 
   async write<T>(work: Work<T>): Promise<T> {
-    return this.withSession('WRITE', (session) =>
-      session.executeWrite(work, { timeout: this.txTimeoutMs })
-    )
+    return this.withSession('WRITE', (session) => session.executeWrite(work, { timeout: this.txTimeoutMs }))
   }
 
   /** One query in a read transaction, records converted to plain objects. */

@@ -40,7 +40,9 @@ export async function loadMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<Migr
   for (const file of names) {
     const match = FILE_PATTERN.exec(file)
     if (!match) {
-      throw new MigrationError(`Migration file ${file} is not named NNNN-name.cypher (lower-case, digits, dashes)`)
+      throw new MigrationError(
+        `Migration file ${file} is not named NNNN-name.cypher (lower-case, digits, dashes)`
+      )
     }
     const source = (await readFile(join(dir, file), 'utf8')).replace(/\r\n/g, '\n')
     const version = Number(match[1])

@@ -29,7 +29,9 @@ export const DateOnly = Type.String({ format: 'date', description: 'ISO-8601 cal
 
 export const PageQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'next_cursor of the previous page' }))
+  cursor: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 512, description: 'next_cursor of the previous page' })
+  )
 }
 
 export function Page<T extends TSchema>(item: T) {

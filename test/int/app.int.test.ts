@@ -29,7 +29,9 @@ describe('service skeleton', () => {
   it('answers unknown routes with the one error shape', async () => {
     const res = await app.inject('/no-such-route?x=1')
     expect(res.statusCode).toBe(404)
-    expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'Route GET /no-such-route does not exist' } })
+    expect(res.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'Route GET /no-such-route does not exist' }
+    })
   })
 
   it('gives every response a request id, and echoes a sane one the client sent', async () => {

@@ -19,7 +19,9 @@ describe('uniqueness constraints and value types against real Neo4j', () => {
     const tmdbId = 900_000_000 + Math.floor(Math.random() * 99_000_000)
     const create = 'CREATE (:Movie {movie_id: $id, tmdb_id: $tmdb, test_tag: $tag})'
     await db.writeRows(create, { id: uid('m'), tmdb: int(tmdbId), tag })
-    await expect(db.writeRows(create, { id: uid('m'), tmdb: int(tmdbId), tag })).rejects.toBeInstanceOf(ConflictError)
+    await expect(db.writeRows(create, { id: uid('m'), tmdb: int(tmdbId), tag })).rejects.toBeInstanceOf(
+      ConflictError
+    )
     const [row] = await db.readRows<{ n: number; type: string }>(
       'MATCH (m:Movie {tmdb_id: $tmdb}) RETURN count(m) AS n, valueType(m.tmdb_id) AS type',
       { tmdb: int(tmdbId) }
@@ -31,7 +33,9 @@ describe('uniqueness constraints and value types against real Neo4j', () => {
     const tweetId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`
     const create = 'CREATE (:Review {review_id: $id, tweet_id: $tweet, test_tag: $tag})'
     await db.writeRows(create, { id: uid('r'), tweet: tweetId, tag })
-    await expect(db.writeRows(create, { id: uid('r'), tweet: tweetId, tag })).rejects.toBeInstanceOf(ConflictError)
+    await expect(db.writeRows(create, { id: uid('r'), tweet: tweetId, tag })).rejects.toBeInstanceOf(
+      ConflictError
+    )
   })
 
   it('round-trips the largest 64-bit tweet id exactly, as a string', async () => {

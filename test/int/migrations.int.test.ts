@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/database.js'
-import { DEFAULT_MIGRATIONS_DIR, listApplied, loadMigrations, migrate, MigrationError } from '../../src/db/migrate.js'
+import {
+  DEFAULT_MIGRATIONS_DIR,
+  listApplied,
+  loadMigrations,
+  migrate,
+  MigrationError
+} from '../../src/db/migrate.js'
 import { testDatabase } from '../helpers/neo4j.js'
 
 const CONSTRAINTS: Array<[string, string]> = [
@@ -40,11 +46,21 @@ describe('schema migrations', () => {
   })
 
   it('creates the title full-text index and the range indexes the API filters and sorts on', async () => {
-    const rows = await db.readRows<{ name: string; type: string; labels: string[]; properties: string[]; state: string }>(
+    const rows = await db.readRows<{
+      name: string
+      type: string
+      labels: string[]
+      properties: string[]
+      state: string
+    }>(
       'SHOW INDEXES YIELD name, type, labelsOrTypes AS labels, properties, state RETURN name, type, labels, properties, state'
     )
     const fulltext = rows.find((r) => r.name === 'movie_title_fulltext')
-    expect(fulltext).toMatchObject({ type: 'FULLTEXT', labels: ['Movie'], properties: ['title', 'original_title'] })
+    expect(fulltext).toMatchObject({
+      type: 'FULLTEXT',
+      labels: ['Movie'],
+      properties: ['title', 'original_title']
+    })
     for (const [label, property] of [
       ['Movie', 'year'],
       ['Movie', 'release_date'],
@@ -53,7 +69,9 @@ describe('schema migrations', () => {
       ['Review', 'created_at'],
       ['Search', 'searched_at']
     ]) {
-      expect(rows.some((r) => r.type === 'RANGE' && r.labels[0] === label && r.properties[0] === property)).toBe(true)
+      expect(
+        rows.some((r) => r.type === 'RANGE' && r.labels[0] === label && r.properties[0] === property)
+      ).toBe(true)
     }
     expect(rows.filter((r) => r.state !== 'ONLINE')).toEqual([])
   })
@@ -73,13 +91,18 @@ describe('schema migrations', () => {
     const file = join(dir, '0001-constraints.cypher')
     await writeFile(file, `${await readFile(file, 'utf8')}\n// an innocent-looking edit\n`)
     await expect(migrate(db, { dir })).rejects.toThrow(MigrationError)
-    await expect(migrate(db, { dir })).rejects.toThrow(/0001-constraints\.cypher was edited after it was applied/)
+    await expect(migrate(db, { dir })).rejects.toThrow(
+      /0001-constraints\.cypher was edited after it was applied/
+    )
   })
 
   it('reports a failing statement with its file, position and text, and records nothing for it', async () => {
     const dir = join(scratch, 'broken')
     await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true })
-    await writeFile(join(dir, '9990-broken.cypher'), '// fails on purpose\n\nCREATE INDEX oops FOR (m:Movie) ON (;\n')
+    await writeFile(
+      join(dir, '9990-broken.cypher'),
+      '// fails on purpose\n\nCREATE INDEX oops FOR (m:Movie) ON (;\n'
+    )
     const error = await migrate(db, { dir }).then(
       () => new Error('migrate should have failed'),
       (err: unknown) => err as Error

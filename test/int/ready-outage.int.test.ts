@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { migrate } from '../../src/db/migrate.js'
-import { findProjectRoot, pickFreePorts, startLocalNeo4j, stopLocalNeo4j } from '../../src/neo4j-local/index.js'
+import {
+  findProjectRoot,
+  pickFreePorts,
+  startLocalNeo4j,
+  stopLocalNeo4j
+} from '../../src/neo4j-local/index.js'
 import type { LocalNeo4jOptions } from '../../src/neo4j-local/index.js'
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -58,20 +63,24 @@ describe('readiness through a Neo4j outage', () => {
     await rm(options.home, { recursive: true, force: true })
   })
 
-  it('is ready, then 503 while Neo4j is down, then ready again without a restart', { timeout: 180_000 }, async () => {
-    expect((await app.inject('/ready')).statusCode).toBe(200)
+  it(
+    'is ready, then 503 while Neo4j is down, then ready again without a restart',
+    { timeout: 180_000 },
+    async () => {
+      expect((await app.inject('/ready')).statusCode).toBe(200)
 
-    await stopLocalNeo4j(options.home)
-    const down = await app.inject('/ready')
-    expect(down.statusCode).toBe(503)
-    expect(down.headers['retry-after']).toBe('5')
-    expect(down.json()).toEqual({
-      error: { code: 'NOT_READY', message: 'Neo4j does not answer', details: { neo4j: 'down' } }
-    })
-    expect((await app.inject('/health')).statusCode).toBe(200)
+      await stopLocalNeo4j(options.home)
+      const down = await app.inject('/ready')
+      expect(down.statusCode).toBe(503)
+      expect(down.headers['retry-after']).toBe('5')
+      expect(down.json()).toEqual({
+        error: { code: 'NOT_READY', message: 'Neo4j does not answer', details: { neo4j: 'down' } }
+      })
+      expect((await app.inject('/health')).statusCode).toBe(200)
 
-    await startLocalNeo4j(options)
-    const back = await waitFor(async () => (await app.inject('/ready')).statusCode === 200, 30_000)
-    expect(back).toBe(true)
-  })
+      await startLocalNeo4j(options)
+      const back = await waitFor(async () => (await app.inject('/ready')).statusCode === 200, 30_000)
+      expect(back).toBe(true)
+    }
+  )
 })

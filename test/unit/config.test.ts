@@ -19,7 +19,12 @@ describe('loadConfig', () => {
   })
 
   it('accepts routing and encrypted URIs', () => {
-    for (const uri of ['neo4j://db:7687', 'neo4j+s://x.databases.neo4j.io', 'bolt+ssc://h:7687', 'bolt://h']) {
+    for (const uri of [
+      'neo4j://db:7687',
+      'neo4j+s://x.databases.neo4j.io',
+      'bolt+ssc://h:7687',
+      'bolt://h'
+    ]) {
       expect(loadConfig({ NEO4J_URI: uri, NEO4J_PASSWORD: 'long-enough' }).NEO4J_URI).toBe(uri)
     }
   })

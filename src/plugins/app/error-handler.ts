@@ -24,7 +24,11 @@ function body(code: string, message: string, details?: unknown): ErrorResponseBo
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } }
 }
 
-export function toErrorReply(err: unknown): { status: number; payload: ErrorResponseBody; retryAfter?: number } {
+export function toErrorReply(err: unknown): {
+  status: number
+  payload: ErrorResponseBody
+  retryAfter?: number
+} {
   const mapped = mapNeo4jError(err)
   if (mapped instanceof AppError) {
     return {
