@@ -2,10 +2,15 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { MigrationFile } from '../db/migrate.js'
 import healthRoutes from './health.js'
+import movieRoutes from './movies.js'
+import genreRoutes from './genres.js'
 import relationshipRoutes from './relationships.js'
 
 const routes: FastifyPluginAsync<{ migrations: MigrationFile[] }> = async (app, opts) => {
   await app.register(healthRoutes, { migrations: opts.migrations })
+  await app.register(movieRoutes)
+  await app.register(genreRoutes)
+  await app.register(import('./reviews.js'))
   await app.register(relationshipRoutes)
 }
 

@@ -1,0 +1,3 @@
+import type { Suite } from './types.js'
+
+export const SUITES: Record<string, Suite> = {}
