@@ -68,7 +68,9 @@ async function main(): Promise<void> {
       if (!suite) continue
       ctx.log(`suite ${name}: ${suite.title}`)
       const started = Date.now()
-      sections.push(`## ${suite.title}\n\n${await suite.run(ctx)}\n\n_Suite time: ${((Date.now() - started) / 1000).toFixed(0)} s._`)
+      sections.push(
+        `## ${suite.title}\n\n${await suite.run(ctx)}\n\n_Suite time: ${((Date.now() - started) / 1000).toFixed(0)} s._`
+      )
     }
   } finally {
     await db.close()

@@ -28,6 +28,8 @@ export const ConfigSchema = Type.Object({
   NEO4J_HEAP: { ...Size, default: '2g' },
   NEO4J_PAGECACHE: { ...Size, default: '2g' },
   MIGRATE_ON_START: Type.Boolean({ default: true }),
+  /** The embedded default loads the demo dataset into an empty graph, so it starts explorable. */
+  SEED_DEMO_WHEN_EMPTY: Type.Boolean({ default: true }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 64 * 1_048_576 })
 })
 

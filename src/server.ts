@@ -9,6 +9,7 @@ import type { Config } from './config.js'
 import { migrate } from './db/migrate.js'
 import { localOptions, localHome } from './local-neo4j.js'
 import { startLocalNeo4j } from './neo4j-local/index.js'
+import { seedDemo } from './seed/demo.js'
 import type { LocalNeo4jHandle } from './neo4j-local/index.js'
 
 export interface ResolvedNeo4j {
@@ -27,6 +28,17 @@ export async function resolveNeo4j(config: Config, log: (line: string) => void):
   return { uri: local.boltUri, password: options.password, local }
 }
 
+/** Only ever into a graph without movies: an operator's data is never touched. */
+async function seedIfEmpty(app: FastifyInstance): Promise<void> {
+  const [row] = await app.db.readRows<{ any: boolean }>('RETURN EXISTS { (:Movie) } AS any')
+  if (row?.any) return
+  const summary = await seedDemo(app.db)
+  app.log.info(
+    { movies: summary.movies, ratings: summary.ratings },
+    'loaded the demo dataset into the empty graph'
+  )
+}
+
 export async function startServer(config: Config): Promise<void> {
   const log = (line: string): void => console.log(line)
   const neo4j = await resolveNeo4j(config, log)
@@ -37,6 +49,7 @@ export async function startServer(config: Config): Promise<void> {
   try {
     app = await buildApp({ config: { ...config, NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: neo4j.password } })
     if (config.MIGRATE_ON_START) await migrate(app.db, { log: (line) => app?.log.info(line) })
+    if (neo4j.local && config.SEED_DEMO_WHEN_EMPTY) await seedIfEmpty(app)
     await app.listen({ host: config.HOST, port: config.PORT })
   } catch (err) {
     await app?.close()

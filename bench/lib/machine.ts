@@ -6,7 +6,10 @@ import { NEO4J_VERSION } from '../../src/neo4j-local/version.js'
 /** `java -version` prints to stderr. */
 function javaVersion(): string {
   try {
-    return execFileSync('sh', ['-c', 'java -version 2>&1'], { encoding: 'utf8' }).split('\n')[0]?.trim() ?? 'unknown'
+    return (
+      execFileSync('sh', ['-c', 'java -version 2>&1'], { encoding: 'utf8' }).split('\n')[0]?.trim() ??
+      'unknown'
+    )
   } catch {
     return 'not found'
   }

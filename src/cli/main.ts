@@ -10,10 +10,23 @@ import { databaseOptionsFrom } from '../app.js'
 import { localOptions } from '../local-neo4j.js'
 import { resolveNeo4j, startServer } from '../server.js'
 import { registerDbCommands } from './db-commands.js'
+import { registerSeedCommand } from './seed-command.js'
+import { registerSimilarityCommand } from './similarity-command.js'
+import { registerGenerateCommand } from '../ingest/generate-command.js'
 
 function fail(err: unknown): never {
   console.error(`cinegraph: ${err instanceof Error ? err.message : String(err)}`)
   process.exit(1)
+}
+
+/**
+ * A database for a one-shot command: NEO4J_URI when set, else the embedded server, started if it
+ * is not running and left running afterwards (`cinegraph db stop` stops it).
+ */
+async function connect(): Promise<Database> {
+  const config = loadConfig()
+  const neo4j = await resolveNeo4j(config, (line) => console.error(line))
+  return new Database(databaseOptionsFrom(config, { uri: neo4j.uri, password: neo4j.password }))
 }
 
 export function buildProgram(): Command {
@@ -30,9 +43,7 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('Apply pending schema migrations from cypher/migrations')
     .action(async () => {
-      const config = loadConfig()
-      const neo4j = await resolveNeo4j(config, (line) => console.error(line))
-      const db = new Database(databaseOptionsFrom(config, { uri: neo4j.uri, password: neo4j.password }))
+      const db = await connect()
       try {
         const result = await migrate(db, { log: (line) => console.log(line) })
         console.log(
@@ -44,6 +55,10 @@ export function buildProgram(): Command {
         await db.close()
       }
     })
+
+  registerSeedCommand(program, connect)
+  registerSimilarityCommand(program, connect)
+  registerGenerateCommand(program)
 
   // The db commands read configuration lazily so `--help` works without a valid environment.
   const dbOptions = { current: undefined as Awaited<ReturnType<typeof localOptions>> | undefined }

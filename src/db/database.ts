@@ -22,6 +22,11 @@ export interface DatabaseOptions {
 
 export type Work<T> = (tx: ManagedTransaction) => Promise<T>
 
+export interface TxOptions {
+  /** A tighter server-side timeout for this transaction; never above the service-wide one. */
+  timeoutMs?: number
+}
+
 const CONSTRAINT_FAILED = 'Neo.ClientError.Schema.ConstraintValidationFailed'
 const UNAVAILABLE_CODES = new Set([neo4j.error.SERVICE_UNAVAILABLE, neo4j.error.SESSION_EXPIRED])
 const TIMEOUT_CODES = new Set([
@@ -40,6 +45,10 @@ export function mapNeo4jError(err: unknown): unknown {
   }
   if (UNAVAILABLE_CODES.has(err.code) || err.code.startsWith('Neo.TransientError.')) {
     return new UnavailableError('The database is unavailable; try again shortly')
+  }
+  if (err.message.startsWith('Connection acquisition timed out')) {
+    // Every pooled connection is busy or the server stopped answering: load, not a client fault.
+    return new UnavailableError('The database is busy; try again shortly')
   }
   if (err.code.startsWith('Neo.ClientError.Security.')) {
     // A credentials problem is the operator's, never the client's; keep details out of the body.
@@ -74,12 +83,14 @@ export class Database {
     }
   }
 
-  async read<T>(work: Work<T>): Promise<T> {
-    return this.withSession('READ', (session) => session.executeRead(work, { timeout: this.txTimeoutMs }))
+  async read<T>(work: Work<T>, options: TxOptions = {}): Promise<T> {
+    const timeout = this.timeout(options)
+    return this.withSession('READ', (session) => session.executeRead(work, { timeout }))
   }
 
-  async write<T>(work: Work<T>): Promise<T> {
-    return this.withSession('WRITE', (session) => session.executeWrite(work, { timeout: this.txTimeoutMs }))
+  async write<T>(work: Work<T>, options: TxOptions = {}): Promise<T> {
+    const timeout = this.timeout(options)
+    return this.withSession('WRITE', (session) => session.executeWrite(work, { timeout }))
   }
 
   /** One query in a read transaction, records converted to plain objects. */
@@ -104,6 +115,10 @@ export class Database {
 
   async close(): Promise<void> {
     await this.driver.close()
+  }
+
+  private timeout(options: TxOptions): number {
+    return options.timeoutMs === undefined ? this.txTimeoutMs : Math.min(options.timeoutMs, this.txTimeoutMs)
   }
 
   private async withSession<T>(

@@ -12,6 +12,12 @@ const routes: FastifyPluginAsync<{ migrations: MigrationFile[] }> = async (app, 
   await app.register(genreRoutes)
   await app.register(import('./reviews.js'))
   await app.register(relationshipRoutes)
+  await app.register(import('./ratings.js'))
+  await app.register(import('./searches.js'))
+  await app.register(import('./users.js'))
+  await app.register(import('./similar.js'))
+  await app.register(import('./paths.js'))
+  await app.register(import('./recommendations.js'))
 }
 
 export default routes

@@ -1,0 +1,115 @@
+/**
+ * Cypher for searches. The Lucene text given to the full-text index is built by
+ * src/lib/lucene.ts and always arrives as a parameter.
+ */
+
+/** Title matches after filters, by relevance then popularity (movie id keeps ties stable). */
+export const SEARCH_MOVIE_TITLES = `
+CALL db.index.fulltext.queryNodes('movie_title_fulltext', $lucene) YIELD node, score
+WITH node AS m, score
+WHERE m:Movie
+  AND ($year_from IS NULL OR m.year >= $year_from)
+  AND ($year_to IS NULL OR m.year <= $year_to)
+  AND ($genre IS NULL OR EXISTS {
+    MATCH (m)-[:IN_GENRE]->(g:Genre) WHERE toLower(g.name) = $genre
+  })
+RETURN m.movie_id AS movie_id, m.title AS title, m.year AS year, score
+ORDER BY score DESC, coalesce(m.popularity, 0.0) DESC, m.movie_id ASC
+LIMIT $limit
+`
+
+/**
+ * Records a search and what it returned. MERGE on the id keeps a retried transaction from
+ * recording twice. RETURNED edges are created in movie-id order so concurrent searches lock
+ * movies in one order; the ids are also kept on the node, which outlives deleted movies.
+ */
+export const RECORD_SEARCH = `
+MERGE (s:Search {search_id: $search_id})
+  ON CREATE SET s.query = $query,
+                s.normalized_query = $normalized_query,
+                s.filters = $filters,
+                s.searched_at = datetime(),
+                s.result_count = size($hits),
+                s.returned_movie_ids = [h IN $hits | h.movie_id],
+                s.selected_movie_ids = []
+WITH s
+CALL (s) {
+  UNWIND $hits AS hit
+  WITH hit ORDER BY hit.movie_id
+  MATCH (m:Movie {movie_id: hit.movie_id})
+  MERGE (s)-[ret:RETURNED]->(m)
+    ON CREATE SET ret.rank = hit.rank, ret.score = hit.score
+}
+RETURN s.searched_at AS searched_at
+`
+
+/** Links a recorded search to its user, created on first use; run after RECORD_SEARCH (movies lock first). */
+export const LINK_SEARCH_USER = `
+MATCH (s:Search {search_id: $search_id})
+MERGE (u:User {user_id: $user_id})
+  ON CREATE SET u.created_at = datetime()
+MERGE (u)-[:SEARCHED]->(s)
+`
+
+/**
+ * Marks a movie as chosen from a search's results; choosing it again changes nothing.
+ * Always one row, telling which of the two was missing.
+ */
+export const SELECT_RESULT = `
+OPTIONAL MATCH (m:Movie {movie_id: $movie_id})
+OPTIONAL MATCH (s:Search {search_id: $search_id})
+FOREACH (_ IN CASE WHEN s IS NULL OR m IS NULL THEN [] ELSE [1] END |
+  MERGE (s)-[sel:SELECTED]->(m)
+    ON CREATE SET sel.at = datetime()
+  SET s.selected_movie_ids = CASE
+    WHEN $movie_id IN coalesce(s.selected_movie_ids, []) THEN s.selected_movie_ids
+    ELSE coalesce(s.selected_movie_ids, []) + $movie_id
+  END
+)
+RETURN s IS NOT NULL AS search_found, m IS NOT NULL AS movie_found
+`
+
+export const USER_EXISTS = `
+MATCH (u:User {user_id: $user_id})
+RETURN u.user_id AS user_id
+`
+
+/** A user's searches, newest first, one row past the page. */
+export const USER_SEARCHES_PAGE = `
+WITH CASE WHEN $after_seconds IS NULL THEN null
+          ELSE datetime({epochSeconds: $after_seconds, nanosecond: $after_nanos}) END AS after
+MATCH (:User {user_id: $user_id})-[:SEARCHED]->(s:Search)
+WHERE after IS NULL OR s.searched_at < after OR (s.searched_at = after AND s.search_id < $after_id)
+RETURN s {
+         .search_id, .query, .normalized_query, .filters, .searched_at, .result_count,
+         returned_movie_ids: coalesce(s.returned_movie_ids, []),
+         selected_movie_ids: coalesce(s.selected_movie_ids, [])
+       } AS search,
+       toString(s.searched_at.epochSeconds) + ':' + toString(s.searched_at.nanosecond) AS position
+ORDER BY s.searched_at DESC, s.search_id DESC
+LIMIT $limit
+`
+
+/** All searches in the window, and how many of them found nothing. */
+export const TRENDING_TOTALS = `
+WITH datetime() - duration($window) AS since
+OPTIONAL MATCH (s:Search)
+WHERE s.searched_at >= since AND ($prefix IS NULL OR s.normalized_query STARTS WITH $prefix)
+RETURN since,
+       count(s) AS searches,
+       count(CASE WHEN s.result_count = 0 THEN 1 END) AS zero_result_searches
+`
+
+/** Normalized queries in the window, most frequent first. */
+export const TRENDING_QUERIES = `
+WITH datetime() - duration($window) AS since
+MATCH (s:Search)
+WHERE s.searched_at >= since AND ($prefix IS NULL OR s.normalized_query STARTS WITH $prefix)
+WITH s.normalized_query AS query,
+     count(*) AS count,
+     count(CASE WHEN s.result_count = 0 THEN 1 END) AS zero_result_count,
+     max(s.searched_at) AS last_searched_at
+RETURN query, count, zero_result_count, last_searched_at
+ORDER BY count DESC, query ASC
+LIMIT $limit
+`

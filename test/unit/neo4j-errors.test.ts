@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { Neo4jError } from 'neo4j-driver'
+import { mapNeo4jError } from '../../src/db/database.js'
+import { ConflictError, TimeoutError, UnavailableError } from '../../src/errors.js'
+
+const neoError = (message: string, code: string) => new Neo4jError(message, code, 'N/A', 'N/A')
+
+describe('mapNeo4jError', () => {
+  it.each([
+    [
+      'a constraint violation',
+      neoError('exists', 'Neo.ClientError.Schema.ConstraintValidationFailed'),
+      ConflictError
+    ],
+    [
+      'a transaction timeout',
+      neoError('late', 'Neo.ClientError.Transaction.TransactionTimedOut'),
+      TimeoutError
+    ],
+    ['an unreachable server', neoError('down', 'ServiceUnavailable'), UnavailableError],
+    [
+      'a transient error',
+      neoError('deadlock', 'Neo.TransientError.Transaction.DeadlockDetected'),
+      UnavailableError
+    ],
+    ['bad credentials', neoError('no', 'Neo.ClientError.Security.Unauthorized'), UnavailableError],
+    [
+      'an exhausted connection pool',
+      neoError('Connection acquisition timed out in 5000 ms. Pool status: Active conn count = 100', 'N/A'),
+      UnavailableError
+    ]
+  ])('maps %s to a domain error', (_label, err, expected) => {
+    expect(mapNeo4jError(err)).toBeInstanceOf(expected)
+  })
+
+  it('keeps credentials and server text out of the mapped message', () => {
+    const mapped = mapNeo4jError(
+      neoError(
+        'The client is unauthorized due to authentication failure.',
+        'Neo.ClientError.Security.Unauthorized'
+      )
+    )
+    expect((mapped as Error).message).not.toMatch(/unauthorized|authentication/i)
+  })
+
+  it('returns unknown errors unchanged', () => {
+    const syntax = neoError('Invalid input', 'Neo.ClientError.Statement.SyntaxError')
+    expect(mapNeo4jError(syntax)).toBe(syntax)
+    const plain = new Error('boom')
+    expect(mapNeo4jError(plain)).toBe(plain)
+  })
+})

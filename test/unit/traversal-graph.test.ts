@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { assembleGraph, compareReleaseOrder } from '../../src/data/traversals/graph.js'
+import type { PathRow } from '../../src/data/traversals/graph.js'
+import type { FranchiseMovie } from '../../src/schemas/traversal.js'
+
+const node = (movie_id: string) => ({ movie_id, title: movie_id.toUpperCase(), year: null })
+
+describe('assembleGraph', () => {
+  it('keeps each node and edge once, in first-seen order, with stored directions', () => {
+    const rows: PathRow[] = [
+      {
+        nodes: [node('a'), node('b')],
+        edges: [{ key: 'e1', type: 'SEQUEL_OF', from: 'b', to: 'a', source: 'editorial', score: null }]
+      },
+      {
+        nodes: [node('a'), node('b'), node('c')],
+        edges: [
+          { key: 'e1', type: 'SEQUEL_OF', from: 'b', to: 'a', source: 'editorial', score: null },
+          { key: 'e2', type: 'SIMILAR_TO', from: 'b', to: 'c', source: 'tmdb', score: 0.7 }
+        ]
+      }
+    ]
+    const graph = assembleGraph(rows)
+    expect(graph.nodes.map((n) => n.movie_id)).toEqual(['a', 'b', 'c'])
+    expect(graph.edges).toEqual([
+      { type: 'SEQUEL_OF', from: 'b', to: 'a', source: 'editorial', score: null, symmetric: false },
+      { type: 'SIMILAR_TO', from: 'b', to: 'c', source: 'tmdb', score: 0.7, symmetric: true }
+    ])
+    expect(graph.paths).toEqual([
+      ['a', 'b'],
+      ['a', 'b', 'c']
+    ])
+  })
+
+  it('puts the start node first even with no path', () => {
+    expect(assembleGraph([], node('z'))).toEqual({ nodes: [node('z')], edges: [], paths: [] })
+  })
+})
+
+describe('compareReleaseOrder', () => {
+  const m = (
+    movie_id: string,
+    year: number | null,
+    release_date: string | null,
+    title: string | null = 'T'
+  ) => ({ movie_id, title, year, release_date }) satisfies FranchiseMovie
+
+  it('orders by year, then date within the year, then title, then id', () => {
+    const movies = [
+      m('e', null, null),
+      m('d', 1990, null, 'B'),
+      m('c', 1990, null, 'A'),
+      m('b', 1990, '1990-06-01'),
+      m('a', 1990, '1990-02-01'),
+      m('f', 1985, '1985-12-31')
+    ]
+    expect([...movies].sort(compareReleaseOrder).map((x) => x.movie_id)).toEqual([
+      'f',
+      'a',
+      'b',
+      'c',
+      'd',
+      'e'
+    ])
+  })
+
+  it('takes the year from the release date when year is missing', () => {
+    const movies = [m('late', 2001, null), m('dated', null, '1999-01-01')]
+    expect([...movies].sort(compareReleaseOrder).map((x) => x.movie_id)).toEqual(['dated', 'late'])
+  })
+
+  it('breaks full ties by movie_id', () => {
+    expect(compareReleaseOrder(m('a', 2000, null), m('b', 2000, null))).toBeLessThan(0)
+    expect(compareReleaseOrder(m('a', 2000, null), m('a', 2000, null))).toBe(0)
+  })
+})
