@@ -117,8 +117,8 @@ export const TRAVERSAL_BOUNDS = {
   defaultLimit: 20,
   maxRelatedDepth: 3,
   defaultRelatedDepth: 1,
-  maxPathDepth: 6,
-  defaultPathDepth: 4,
+  maxPathDepth: 3,
+  defaultPathDepth: 3,
   maxExclude: 100
 } as const
 

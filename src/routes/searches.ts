@@ -1,9 +1,11 @@
 /** Title search over the full-text index, what the user chose from it, and trending queries. */
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { createSearch, selectResult, trending } from '../data/searches/repository.js'
+import { createSearch, searchMovies, selectResult, trending } from '../data/searches/repository.js'
 import { errorResponses } from '../schemas/common.js'
 import {
+  MovieSearchQuery,
+  MovieSearchResults,
   SearchBody,
   SearchCreated,
   SearchIdParams,
@@ -13,6 +15,23 @@ import {
 } from '../schemas/search.js'
 
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/search/movies',
+    {
+      schema: {
+        tags: ['searches'],
+        operationId: 'searchMovies',
+        summary: 'Search movie titles without recording the search',
+        description:
+          'The same matching and order as POST /searches (exact words, title-word prefixes, a typo ' +
+          'or two; relevance, then popularity), as a read: nothing is stored.',
+        querystring: MovieSearchQuery,
+        response: { 200: MovieSearchResults, ...errorResponses(400, 503) }
+      }
+    },
+    async (request) => searchMovies(app.db, request.query)
+  )
+
   app.post(
     '/searches',
     {

@@ -17,19 +17,22 @@ export const SearchFilters = Type.Object(
 )
 export type SearchFiltersValue = Static<typeof SearchFilters>
 
+const SearchText = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '\\S',
+  description:
+    'Words of a title, typos and unfinished words allowed. Lucene syntax has no effect: ' +
+    'a query with no letters or digits finds nothing.'
+})
+const SearchLimit = Type.Integer({ minimum: 1, maximum: 100, default: 20 })
+
 export const SearchBody = Type.Object(
   {
-    query: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      pattern: '\\S',
-      description:
-        'Words of a title, typos and unfinished words allowed. Lucene syntax has no effect: ' +
-        'a query with no letters or digits is recorded and finds nothing.'
-    }),
+    query: SearchText,
     user_id: Type.Optional(Id),
     filters: Type.Optional(SearchFilters),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 }))
+    limit: Type.Optional(SearchLimit)
   },
   { additionalProperties: false }
 )
@@ -43,6 +46,24 @@ export const SearchResult = Type.Object({
   rank: Type.Integer({ minimum: 1 })
 })
 export type SearchResultValue = Static<typeof SearchResult>
+
+/** The same search as a read: nothing is recorded, so it needs no write access. */
+export const MovieSearchQuery = Type.Object(
+  {
+    q: SearchText,
+    ...SearchFilters.properties,
+    limit: Type.Optional(SearchLimit)
+  },
+  { additionalProperties: false }
+)
+export type MovieSearchQueryValue = Static<typeof MovieSearchQuery>
+
+export const MovieSearchResults = Type.Object({
+  query: Type.String(),
+  filters: SearchFilters,
+  results: Type.Array(SearchResult, { description: 'By relevance, then popularity' })
+})
+export type MovieSearchResultsValue = Static<typeof MovieSearchResults>
 
 export const SearchCreated = Type.Object({
   search_id: Id,

@@ -29,13 +29,19 @@ const EXPECTED: Array<[string, string]> = [
   ['delete', '/movies/{movie_id}/ratings/{user_id}'],
   ['get', '/movies/{movie_id}/ratings'],
   ['get', '/users/{user_id}/ratings'],
+  ['get', '/search/movies'],
   ['post', '/searches'],
   ['post', '/searches/{search_id}/selection'],
   ['get', '/users/{user_id}/searches'],
   ['get', '/searches/trending'],
   ['put', '/movies/{movie_id}/relationships/{type}/{other_movie_id}'],
   ['delete', '/movies/{movie_id}/relationships/{type}/{other_movie_id}'],
-  ['get', '/movies/{movie_id}/relationships']
+  ['get', '/movies/{movie_id}/relationships'],
+  ['get', '/movies/{movie_id}/similar'],
+  ['get', '/movies/{movie_id}/related'],
+  ['get', '/movies/{movie_id}/franchise'],
+  ['get', '/paths/shortest'],
+  ['get', '/users/{user_id}/recommendations']
 ]
 
 interface Operation {

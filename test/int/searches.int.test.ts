@@ -122,6 +122,56 @@ describe('searches', () => {
     await app?.close()
   })
 
+  describe('GET /search/movies', () => {
+    interface Results {
+      query: string
+      filters: Record<string, unknown>
+      results: Result[]
+    }
+    const read = (query: Record<string, string>) =>
+      app.inject({ method: 'GET', url: '/search/movies', query })
+
+    it('finds "The Godfather" for the misspelt "godfater" and records nothing', async () => {
+      const searchesBefore = await db.readRows<{ n: number }>(
+        'MATCH (s:Search) WHERE s.query CONTAINS $word RETURN count(s) AS n',
+        { word }
+      )
+      const res = await read({ q: `godfater ${word}` })
+      expect(res.statusCode, res.body).toBe(200)
+      const body = res.json<Results>()
+      expect(body.results[0]?.movie_id).toBe(movie.godfather)
+      expect(body.results.map((r) => r.rank)).toEqual(body.results.map((_r, i) => i + 1))
+      const searchesAfter = await db.readRows<{ n: number }>(
+        'MATCH (s:Search) WHERE s.query CONTAINS $word RETURN count(s) AS n',
+        { word }
+      )
+      expect(searchesAfter).toEqual(searchesBefore)
+    })
+
+    it('applies genre and year filters the way POST /searches does', async () => {
+      const body = (await read({ q: word, genre: 'crime', year_from: '1973', limit: '10' })).json<Results>()
+      expect(body.filters).toEqual({ genre: 'crime', year_from: 1973 })
+      expect(body.results.map((r) => r.movie_id).sort()).toEqual([movie.godfather2, movie.goodfellas].sort())
+    })
+
+    it('takes Lucene syntax literally', async () => {
+      const res = await read({ q: `${word} AND title:(x OR "y) ~ * ? \\ /` })
+      expect(res.statusCode).toBe(200)
+    })
+
+    it.each([
+      ['a missing q', {}],
+      ['a blank q', { q: '   ' }],
+      ['an unknown parameter', { q: word, sort: 'title' }],
+      ['year_from after year_to', { q: word, year_from: '2000', year_to: '1990' }],
+      ['limit 101', { q: word, limit: '101' }]
+    ])('answers 400 for %s', async (_label, query) => {
+      const res = await read(query as Record<string, string>)
+      expect(res.statusCode).toBe(400)
+      expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } })
+    })
+  })
+
   describe('POST /searches', () => {
     it('finds "The Godfather" for the misspelt "godfater", best match first', async () => {
       const created = await found(`godfater ${word}`)

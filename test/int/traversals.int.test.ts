@@ -424,40 +424,49 @@ describe('typed-edge traversals', () => {
       `/paths/shortest?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}${extra}`
 
     it('finds the shortest path with true edge directions', async () => {
-      const res = await get(url(id('sp'), id('rm'), '&max_depth=5'))
+      const res = await get(url(id('sp'), id('f2'), '&max_depth=3'))
       expect(res.statusCode).toBe(200)
       const body = json<{
         length: number
         path: string[]
         edges: { type: string; from: string; to: string }[]
       }>(res)
-      expect(body.length).toBe(5)
-      expect(body.path).toEqual(['sp', 'f4', 'f3', 'f2', 'f1', 'rm'].map(id))
+      expect(body.length).toBe(3)
+      expect(body.path).toEqual(['sp', 'f4', 'f3', 'f2'].map(id))
       expect(body.edges.map((e) => [e.type, e.from, e.to])).toEqual([
         ['SPINOFF_OF', id('sp'), id('f4')],
         ['SEQUEL_OF', id('f4'), id('f3')],
-        ['SEQUEL_OF', id('f3'), id('f2')],
+        ['SEQUEL_OF', id('f3'), id('f2')]
+      ])
+    })
+
+    it('reports an edge walked against its direction with its stored direction', async () => {
+      const body = json<{ path: string[]; edges: { type: string; from: string; to: string }[] }>(
+        await get(url(id('f2'), id('rm')))
+      )
+      expect(body.path).toEqual(['f2', 'f1', 'rm'].map(id))
+      expect(body.edges.map((e) => [e.type, e.from, e.to])).toEqual([
         ['SEQUEL_OF', id('f2'), id('f1')],
         ['REMAKE_OF', id('rm'), id('f1')]
       ])
     })
 
-    it('answers 404 NO_PATH when the path is longer than max_depth (default 4)', async () => {
+    it('answers 404 NO_PATH when the path is longer than max_depth (default 3)', async () => {
       const res = await get(url(id('sp'), id('rm')))
       expect(res.statusCode).toBe(404)
       expect(json(res)).toMatchObject({
-        error: { code: 'NOT_FOUND', details: { reason: 'NO_PATH', max_depth: 4 } }
+        error: { code: 'NOT_FOUND', details: { reason: 'NO_PATH', max_depth: 3 } }
       })
     })
 
     it('only follows the chosen types', async () => {
-      expect((await get(url(id('sp'), id('f1'), '&types=SEQUEL_OF'))).statusCode).toBe(404)
-      const ok = json<{ length: number }>(await get(url(id('sp'), id('f1'), '&types=SEQUEL_OF,SPINOFF_OF')))
-      expect(ok.length).toBe(4)
+      expect((await get(url(id('sp'), id('f2'), '&types=SEQUEL_OF'))).statusCode).toBe(404)
+      const ok = json<{ length: number }>(await get(url(id('sp'), id('f2'), '&types=SEQUEL_OF,SPINOFF_OF')))
+      expect(ok.length).toBe(3)
     })
 
     it('answers 404 NO_PATH between unconnected movies', async () => {
-      const res = await get(url(id('solo'), id('f1'), '&max_depth=6'))
+      const res = await get(url(id('solo'), id('f1'), '&max_depth=3'))
       expect(res.statusCode).toBe(404)
       expect(json(res)).toMatchObject({ error: { details: { reason: 'NO_PATH' } } })
     })
@@ -470,7 +479,7 @@ describe('typed-edge traversals', () => {
 
     it.each([
       ['from = to', () => url(id('f1'), id('f1'))],
-      ['max_depth 7', () => url(id('f1'), id('f2'), '&max_depth=7')],
+      ['max_depth 4', () => url(id('f1'), id('f2'), '&max_depth=4')],
       ['an unknown type', () => url(id('f1'), id('f2'), '&types=FRIENDS_WITH')],
       ['a missing to', () => `/paths/shortest?from=${id('f1')}`]
     ])('answers 400 for %s', async (_label, make) => {

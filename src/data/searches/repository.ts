@@ -1,11 +1,14 @@
 /** Title searches: run against the full-text index and recorded, with what was returned and chosen. */
 import { randomUUID } from 'node:crypto'
+import type { ManagedTransaction } from 'neo4j-driver'
 import type { Database } from '../../db/database.js'
 import { rows } from '../../db/database.js'
 import { int } from '../../db/convert.js'
 import { AppError, NotFoundError } from '../../errors.js'
 import { buildTitleQuery, normalizeQuery } from '../../lib/lucene.js'
 import type {
+  MovieSearchQueryValue,
+  MovieSearchResultsValue,
   SearchBodyValue,
   SearchCreatedValue,
   SearchFiltersValue,
@@ -58,37 +61,59 @@ function parseFilters(stored: unknown): SearchFiltersValue {
   }
 }
 
-export async function createSearch(db: Database, body: SearchBodyValue): Promise<SearchCreatedValue> {
-  const filters = canonicalFilters(body.filters)
+function checkYears(filters: SearchFiltersValue, at: 'body' | 'querystring'): void {
   if (
     filters.year_from !== undefined &&
     filters.year_to !== undefined &&
     filters.year_from > filters.year_to
   ) {
-    throw new AppError(400, 'VALIDATION_FAILED', 'body/filters/year_from must not be after year_to', [
-      { in: 'body', path: '/filters/year_from', message: 'must not be after year_to' }
+    const path = at === 'body' ? '/filters/year_from' : '/year_from'
+    throw new AppError(400, 'VALIDATION_FAILED', `${at}${path} must not be after year_to`, [
+      { in: at, path, message: 'must not be after year_to' }
     ])
   }
-  const lucene = buildTitleQuery(body.query)
+}
+
+/** Ranked title hits; runs inside the caller's transaction so a recorded search stores exactly these. */
+async function searchTitles(
+  tx: ManagedTransaction,
+  text: string,
+  filters: SearchFiltersValue,
+  limit: number
+): Promise<SearchResultValue[]> {
+  const lucene = buildTitleQuery(text)
+  if (lucene === null) return []
+  const hits = rows<Omit<SearchResultValue, 'rank'>>(
+    await tx.run(SEARCH_MOVIE_TITLES, {
+      lucene,
+      genre: filters.genre?.toLowerCase() ?? null,
+      year_from: filters.year_from === undefined ? null : int(filters.year_from),
+      year_to: filters.year_to === undefined ? null : int(filters.year_to),
+      limit: int(limit)
+    })
+  )
+  return hits.map((h, i) => ({ ...h, rank: i + 1 }))
+}
+
+export async function searchMovies(
+  db: Database,
+  query: MovieSearchQueryValue
+): Promise<MovieSearchResultsValue> {
+  const filters = canonicalFilters(query)
+  checkYears(filters, 'querystring')
+  const results = await db.read((tx) => searchTitles(tx, query.q, filters, query.limit ?? DEFAULT_LIMIT))
+  return { query: query.q, filters, results }
+}
+
+export async function createSearch(db: Database, body: SearchBodyValue): Promise<SearchCreatedValue> {
+  const filters = canonicalFilters(body.filters)
+  checkYears(filters, 'body')
   const limit = body.limit ?? DEFAULT_LIMIT
   const searchId = randomUUID()
   const normalizedQuery = normalizeQuery(body.query)
 
   return db.write(async (tx) => {
-    type Hit = Omit<SearchResultValue, 'rank'>
-    const hits: Hit[] =
-      lucene === null
-        ? []
-        : rows<Hit>(
-            await tx.run(SEARCH_MOVIE_TITLES, {
-              lucene,
-              genre: filters.genre?.toLowerCase() ?? null,
-              year_from: filters.year_from === undefined ? null : int(filters.year_from),
-              year_to: filters.year_to === undefined ? null : int(filters.year_to),
-              limit: int(limit)
-            })
-          )
-    const results: SearchResultValue[] = hits.map((h, i) => ({ ...h, rank: i + 1 }))
+    const results = await searchTitles(tx, body.query, filters, limit)
     const [recorded] = rows<{ searched_at: string }>(
       await tx.run(RECORD_SEARCH, {
         search_id: searchId,
