@@ -11,7 +11,9 @@
  * batch is one read transaction (score) and small write transactions (write). New edges are
  * tagged with the run id and earlier computed edges are removed only after every batch was
  * written, so readers always find a complete set (old, new, or a mix of both) and never none.
- * Two rebuilds must not run at once: each would remove the other's edges at the end.
+ * Two whole-graph rebuilds must not run at once (each would remove the other's edges at the end),
+ * so one holds the `similarity-rebuild` job lock and renews it after every batch; a second one
+ * stops at once with a conflict naming the running one.
  *
  * A movie may end with more than k computed edges: k are its own picks, the rest are movies that
  * picked it (the union keeps the relation symmetric).
@@ -28,9 +30,14 @@ import {
   writeComputedEdges
 } from '../data/similarity/repository.js'
 import type { ComputedPair, ComputedSimilar } from '../data/similarity/repository.js'
+import { acquireLock } from '../data/locks/repository.js'
 
 /** Write transactions stay this small however big a batch of movies is. */
 const WRITE_CHUNK = 1000
+
+export const REBUILD_LOCK = 'similarity-rebuild'
+/** Long enough for any one batch; a rebuild that died frees the lock after this. */
+const LOCK_TTL_MS = 10 * 60_000
 
 export interface RebuildProgress {
   phase: 'compute' | 'cleanup'
@@ -116,7 +123,37 @@ export async function rebuildSimilarity(db: Database, options: RebuildOptions = 
   const report = options.onProgress ?? (() => {})
   const started = Date.now()
   const runId = randomUUID()
+  // A scoped rebuild only replaces edges inside its own set, so only whole-graph runs exclude each other.
+  const lock = scope === null ? await acquireLock(db, REBUILD_LOCK, runId, LOCK_TTL_MS) : null
+  try {
+    return await rebuild(db, {
+      runId,
+      started,
+      topK,
+      batchSize,
+      config,
+      scope,
+      report,
+      renew: () => lock?.renew()
+    })
+  } finally {
+    await lock?.release()
+  }
+}
 
+interface RunState {
+  runId: string
+  started: number
+  topK: number
+  batchSize: number
+  config: SimilarConfig
+  scope: string[] | null
+  report: (progress: RebuildProgress) => void
+  renew: () => Promise<void> | undefined
+}
+
+async function rebuild(db: Database, run: RunState): Promise<RebuildSummary> {
+  const { runId, started, topK, batchSize, config, scope, report } = run
   const total = await countMovies(db, scope)
   let done = 0
   let edgeWrites = 0
@@ -130,6 +167,7 @@ export async function rebuildSimilarity(db: Database, options: RebuildOptions = 
       edgeWrites += await writeComputedEdges(db, runId, pairs.slice(i, i + WRITE_CHUNK))
     }
     done += ids.length
+    await run.renew()
     report({ phase: 'compute', done, total, edgeWrites, edges, edgesRemoved })
   })
 
@@ -139,6 +177,7 @@ export async function rebuildSimilarity(db: Database, options: RebuildOptions = 
     edges += kept
     edgesRemoved += deleted
     done += ids.length
+    await run.renew()
     report({ phase: 'cleanup', done, total, edgeWrites, edges, edgesRemoved })
   })
 
