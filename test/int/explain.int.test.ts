@@ -28,7 +28,6 @@ import {
   ATTACHED_TO,
   FRANCHISE_ATTACHMENTS,
   FRANCHISE_MAIN_LINE,
-  MOVIES_EXIST,
   MOVIE_REF,
   relatedPaths,
   shortestPath
@@ -37,6 +36,7 @@ import { planOperators, traversalPlanProblems, usesIndexSeek } from '../../src/d
 import type { PlanNode } from '../../src/data/traversals/plan-walker.js'
 import { DEFAULT_TRAVERSAL_CONFIG } from '../../src/config/traversal.js'
 import { RELATIONSHIP_TYPES } from '../../src/domain/relationship-types.js'
+import { MOVIES_EXIST } from '../../src/data/movies/exist.js'
 import { testDatabase } from '../helpers/neo4j.js'
 
 let db: Database

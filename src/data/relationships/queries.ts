@@ -9,12 +9,6 @@ import type { RelationshipType } from '../../domain/relationship-types.js'
 const ANY_TYPE = RELATIONSHIP_TYPES.map((t) => relationshipTypeToken(t)).join('|')
 
 /** One row per asked id, in the order asked, saying whether the movie exists. */
-export const MOVIES_EXIST = `
-UNWIND $movie_ids AS movie_id
-OPTIONAL MATCH (m:Movie {movie_id: movie_id})
-RETURN movie_id, m IS NOT NULL AS found
-`
-
 /**
  * Takes the write lock on a movie node by writing a throwaway property. Both ends of an edge are
  * locked in movie_id order before MERGE, so concurrent writes of one edge serialise instead of

@@ -1,6 +1,6 @@
 /** Data access for typed movie-to-movie relationships. */
-import type { ManagedTransaction } from 'neo4j-driver'
 import { int } from '../../db/convert.js'
+import { requireMovies } from '../movies/exist.js'
 import { rows } from '../../db/database.js'
 import type { Database } from '../../db/database.js'
 import {
@@ -22,7 +22,7 @@ import type {
   RelationshipParams,
   RelationshipQuery
 } from '../../schemas/relationship.js'
-import { LIST_RELATIONSHIPS, LOCK_MOVIE, MOVIES_EXIST, deleteEdge, edgeState, mergeEdge } from './queries.js'
+import { LIST_RELATIONSHIPS, LOCK_MOVIE, deleteEdge, edgeState, mergeEdge } from './queries.js'
 
 const SORT = 'type,other_movie_id'
 
@@ -31,18 +31,6 @@ type StoredEdge = Omit<RelationshipItem, 'type' | 'direction'>
 function rejectSelfLoop(params: RelationshipParams): void {
   if (params.movie_id === params.other_movie_id) {
     throw new BadRequestError('A movie cannot be related to itself', { movie_id: params.movie_id })
-  }
-}
-
-async function requireMovies(tx: ManagedTransaction, movieIds: string[]): Promise<void> {
-  const found = rows<{ movie_id: string; found: boolean }>(
-    await tx.run(MOVIES_EXIST, { movie_ids: movieIds })
-  )
-  const missing = found.filter((r) => !r.found).map((r) => r.movie_id)
-  if (missing.length > 0) {
-    throw new NotFoundError(`Movie ${missing.map((id) => `'${id}'`).join(' and ')} does not exist`, {
-      missing_movie_ids: missing
-    })
   }
 }
 

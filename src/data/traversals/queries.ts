@@ -27,12 +27,6 @@ const EDGE_PROJECTION = `[r IN relationships(p) | {
 const NODE_PROJECTION = `[n IN nodes(p) | n {.movie_id, .title, .year}]`
 
 /** One row per asked id, in the order asked, saying whether the movie exists. */
-export const MOVIES_EXIST = `
-UNWIND $movie_ids AS movie_id
-OPTIONAL MATCH (m:Movie {movie_id: movie_id})
-RETURN movie_id, m IS NOT NULL AS found
-`
-
 export const MOVIE_REF = `
 MATCH (m:Movie {movie_id: $movie_id})
 RETURN m {.movie_id, .title, .year} AS movie

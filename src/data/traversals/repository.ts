@@ -1,6 +1,7 @@
 /** Data access for typed-edge traversals: related movies, shortest paths, franchises. */
 import type { ManagedTransaction } from 'neo4j-driver'
 import { int } from '../../db/convert.js'
+import { requireMovies } from '../movies/exist.js'
 import { rows } from '../../db/database.js'
 import type { Database } from '../../db/database.js'
 import type { TraversalConfig } from '../../config/traversal.js'
@@ -22,23 +23,10 @@ import {
   ATTACHED_TO,
   FRANCHISE_ATTACHMENTS,
   FRANCHISE_MAIN_LINE,
-  MOVIES_EXIST,
   MOVIE_REF,
   relatedPaths,
   shortestPath
 } from './queries.js'
-
-async function requireMovies(tx: ManagedTransaction, movieIds: string[]): Promise<void> {
-  const found = rows<{ movie_id: string; found: boolean }>(
-    await tx.run(MOVIES_EXIST, { movie_ids: movieIds })
-  )
-  const missing = found.filter((r) => !r.found).map((r) => r.movie_id)
-  if (missing.length > 0) {
-    throw new NotFoundError(`Movie ${missing.map((id) => `'${id}'`).join(' and ')} does not exist`, {
-      missing_movie_ids: missing
-    })
-  }
-}
 
 export async function relatedMovies(
   db: Database,
