@@ -4,20 +4,27 @@ import type { MigrationFile } from '../db/migrate.js'
 import healthRoutes from './health.js'
 import movieRoutes from './movies.js'
 import genreRoutes from './genres.js'
+import reviewRoutes from './reviews.js'
 import relationshipRoutes from './relationships.js'
+import ratingRoutes from './ratings.js'
+import searchRoutes from './searches.js'
+import userRoutes from './users.js'
+import similarRoutes from './similar.js'
+import pathRoutes from './paths.js'
+import recommendationRoutes from './recommendations.js'
 
 const routes: FastifyPluginAsync<{ migrations: MigrationFile[] }> = async (app, opts) => {
   await app.register(healthRoutes, { migrations: opts.migrations })
   await app.register(movieRoutes)
   await app.register(genreRoutes)
-  await app.register(import('./reviews.js'))
+  await app.register(reviewRoutes)
   await app.register(relationshipRoutes)
-  await app.register(import('./ratings.js'))
-  await app.register(import('./searches.js'))
-  await app.register(import('./users.js'))
-  await app.register(import('./similar.js'))
-  await app.register(import('./paths.js'))
-  await app.register(import('./recommendations.js'))
+  await app.register(ratingRoutes)
+  await app.register(searchRoutes)
+  await app.register(userRoutes)
+  await app.register(similarRoutes)
+  await app.register(pathRoutes)
+  await app.register(recommendationRoutes)
 }
 
 export default routes
