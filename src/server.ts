@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
 import { migrate } from './db/migrate.js'
-import { localOptions, localHome } from './local-neo4j.js'
+import { localApiKey, localApiKeyFile, localOptions, localHome } from './local-neo4j.js'
+import { hashApiKey } from './plugins/app/auth.js'
 import { startLocalNeo4j } from './neo4j-local/index.js'
 import { seedDemo } from './seed/demo.js'
 import type { LocalNeo4jHandle } from './neo4j-local/index.js'
@@ -45,9 +46,15 @@ export async function startServer(config: Config): Promise<void> {
   const stopLocal = async (): Promise<void> => {
     if (neo4j.local?.startedByUs) await neo4j.local.stop()
   }
+  let apiKeys = config.API_KEYS
   let app: FastifyInstance | undefined
   try {
-    app = await buildApp({ config: { ...config, NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: neo4j.password } })
+    // The embedded default is a local sandbox: without configured keys it makes its own write
+    // key (as it makes the Neo4j password) rather than start unable to write.
+    if (neo4j.local && !apiKeys.trim()) apiKeys = `${hashApiKey(await localApiKey(config))}:write`
+    app = await buildApp({
+      config: { ...config, NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: neo4j.password, API_KEYS: apiKeys }
+    })
     if (config.MIGRATE_ON_START) await migrate(app.db, { log: (line) => app?.log.info(line) })
     if (neo4j.local && config.SEED_DEMO_WHEN_EMPTY) await seedIfEmpty(app)
     await app.listen({ host: config.HOST, port: config.PORT })
@@ -61,9 +68,11 @@ export async function startServer(config: Config): Promise<void> {
   if (neo4j.local) {
     log(`Neo4j Browser      ${neo4j.local.browserUri}  (connect to ${neo4j.local.boltUri} as neo4j)`)
     if (!config.NEO4J_PASSWORD) log(`Neo4j password     in ${localHome(config)}/cinegraph-password`)
+    if (apiKeys !== config.API_KEYS)
+      log(`API write key      in ${localApiKeyFile(config)}  (send it as Authorization: Bearer <key>)`)
   }
   const running = app
-  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+  closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
     if (err) running.log.error({ err }, 'shutting down after an error')
     else running.log.info({ signal }, 'shutting down')
     await running.close()

@@ -2,10 +2,16 @@
  * The data-access boundary: owns the driver, names the database on every session, runs reads
  * in read transactions and writes in write transactions (both retried by the driver on
  * transient errors), and turns driver errors into domain errors.
+ *
+ * Causal consistency: inside `withBookmarks(scope, fn)` every session starts after the
+ * scope's bookmarks and leaves its own in the scope, so in a cluster a read that follows a write
+ * (in the same request, or in a later one that brought the bookmark back) sees that write even
+ * when it is routed to another member. Repositories take part without passing anything along.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import neo4j, { Neo4jError } from 'neo4j-driver'
 import type { Driver, ManagedTransaction, QueryResult, RecordShape } from 'neo4j-driver'
-import { ConflictError, TimeoutError, UnavailableError } from '../errors.js'
+import { ConflictError, InvalidBookmarkError, TimeoutError, UnavailableError } from '../errors.js'
 import { recordToPlain } from './convert.js'
 
 export interface DatabaseOptions {
@@ -27,7 +33,26 @@ export interface TxOptions {
   timeoutMs?: number
 }
 
+/** The bookmarks a unit of work (an HTTP request, say) starts after, and those it ends with. */
+export class BookmarkScope {
+  /** True once a write transaction in this scope has committed. */
+  wrote = false
+
+  constructor(public bookmarks: string[] = []) {}
+}
+
+const bookmarkScopes = new AsyncLocalStorage<BookmarkScope>()
+
+/** Runs `fn` with every session it opens, however deep, chained on `scope`. */
+export function withBookmarks<T>(scope: BookmarkScope, fn: () => T): T {
+  return bookmarkScopes.run(scope, fn)
+}
+
 const CONSTRAINT_FAILED = 'Neo.ClientError.Schema.ConstraintValidationFailed'
+const INVALID_BOOKMARK_CODES = new Set([
+  'Neo.ClientError.Transaction.InvalidBookmark',
+  'Neo.ClientError.Transaction.InvalidBookmarkMixture'
+])
 const UNAVAILABLE_CODES = new Set([neo4j.error.SERVICE_UNAVAILABLE, neo4j.error.SESSION_EXPIRED])
 const TIMEOUT_CODES = new Set([
   'Neo.ClientError.Transaction.TransactionTimedOut',
@@ -39,6 +64,9 @@ export function mapNeo4jError(err: unknown): unknown {
   if (!(err instanceof Neo4jError)) return err
   if (err.code === CONSTRAINT_FAILED) {
     return new ConflictError('The write conflicts with an existing record', { neo4j_code: err.code })
+  }
+  if (INVALID_BOOKMARK_CODES.has(err.code)) {
+    return new InvalidBookmarkError('The bookmark does not belong to this database')
   }
   if (TIMEOUT_CODES.has(err.code)) {
     return new TimeoutError('The query took longer than the configured transaction timeout')
@@ -68,7 +96,10 @@ export class Database {
     this.driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), {
       connectionTimeout: options.connectionTimeoutMs,
       connectionAcquisitionTimeout: options.connectionTimeoutMs,
-      maxTransactionRetryTime: options.maxTransactionRetryTimeMs ?? 5_000,
+      // The driver retries "cannot connect" for this long too, so it bounds how long a request
+      // waits for a Neo4j that is down: never longer than the connection timeout promises.
+      maxTransactionRetryTime:
+        options.maxTransactionRetryTimeMs ?? Math.min(5_000, options.connectionTimeoutMs),
       maxConnectionPoolSize: options.maxConnectionPoolSize ?? 100,
       disableLosslessIntegers: false,
       userAgent: 'cinegraph'
@@ -125,12 +156,21 @@ export class Database {
     mode: 'READ' | 'WRITE',
     fn: (session: ReturnType<Driver['session']>) => Promise<T>
   ): Promise<T> {
+    const scope = bookmarkScopes.getStore()
     const session = this.driver.session({
       database: this.name,
-      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      ...(scope && scope.bookmarks.length > 0 ? { bookmarks: scope.bookmarks } : {})
     })
     try {
-      return await fn(session)
+      const result = await fn(session)
+      // Only a write moves the scope on: a read's bookmark can be older than a write running
+      // beside it in the same scope, and read-your-writes needs nothing from reads.
+      if (scope && mode === 'WRITE') {
+        scope.bookmarks = session.lastBookmarks()
+        scope.wrote = true
+      }
+      return result
     } catch (err) {
       throw mapNeo4jError(err)
     } finally {

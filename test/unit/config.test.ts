@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { trustProxyFrom } from '../../src/app.js'
 import { ConfigError, loadConfig } from '../../src/config.js'
 
 describe('loadConfig', () => {
@@ -40,6 +41,77 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message)
   })
 
+  it('defaults access control, limits and HTTP timeouts to safe values', () => {
+    const c = loadConfig({})
+    expect(c.API_KEYS).toBe('')
+    expect(c.READS_REQUIRE_KEY).toBe(false)
+    expect(c.RATE_LIMIT_MAX).toBe(1000)
+    expect(c.RATE_LIMIT_WINDOW_MS).toBe(60_000)
+    expect(c.PRESSURE_MAX_EVENT_LOOP_DELAY_MS).toBe(1000)
+    expect(c.PRESSURE_MAX_HEAP_RATIO).toBe(0.9)
+    expect(c.CORS_ORIGINS).toBeUndefined()
+    expect(c.TRUST_PROXY).toBe('false')
+    expect(c.HTTP_REQUEST_TIMEOUT_MS).toBe(30_000)
+    expect(c.HTTP_CONNECTION_TIMEOUT_MS).toBe(120_000)
+    expect(c.HTTP_KEEP_ALIVE_TIMEOUT_MS).toBe(72_000)
+    expect(c.BOOKMARK_SECRET).toBeUndefined()
+  })
+
+  it('reads access control, limits, CORS and proxy settings', () => {
+    const c = loadConfig({
+      READS_REQUIRE_KEY: 'true',
+      RATE_LIMIT_MAX: '10000000',
+      RATE_LIMIT_WINDOW_MS: '1000',
+      PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+      PRESSURE_MAX_HEAP_RATIO: '0.75',
+      CORS_ORIGINS: 'https://a.example.com, http://localhost:5173',
+      TRUST_PROXY: '10.0.0.0/8, 192.168.1.1'
+    })
+    expect(c.READS_REQUIRE_KEY).toBe(true)
+    expect(c.RATE_LIMIT_MAX).toBe(10_000_000)
+    expect(c.PRESSURE_MAX_EVENT_LOOP_DELAY_MS).toBe(0)
+    expect(c.PRESSURE_MAX_HEAP_RATIO).toBe(0.75)
+    expect(loadConfig({ CORS_ORIGINS: '*' }).CORS_ORIGINS).toBe('*')
+    for (const value of ['true', '2', '::1', '10.0.0.1'])
+      expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toBe(value)
+  })
+
+  it.each([
+    [{ RATE_LIMIT_MAX: '0' }, /^Invalid RATE_LIMIT_MAX/],
+    [{ RATE_LIMIT_WINDOW_MS: '10' }, /^Invalid RATE_LIMIT_WINDOW_MS/],
+    [{ PRESSURE_MAX_HEAP_RATIO: '1.5' }, /^Invalid PRESSURE_MAX_HEAP_RATIO/],
+    [{ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '-1' }, /^Invalid PRESSURE_MAX_EVENT_LOOP_DELAY_MS/],
+    [{ READS_REQUIRE_KEY: 'maybe' }, /^Invalid READS_REQUIRE_KEY/],
+    [
+      { CORS_ORIGINS: 'app.example.com' },
+      'Invalid CORS_ORIGINS (got "app.example.com"): must be * or a comma-separated list of origins such as https://app.example.com'
+    ],
+    [{ CORS_ORIGINS: 'https://a.example.com/path' }, /^Invalid CORS_ORIGINS/],
+    [{ TRUST_PROXY: 'yes please' }, /^Invalid TRUST_PROXY/],
+    [{ HTTP_REQUEST_TIMEOUT_MS: '10' }, /^Invalid HTTP_REQUEST_TIMEOUT_MS/],
+    [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '0' }, /^Invalid HTTP_KEEP_ALIVE_TIMEOUT_MS/]
+  ])('rejects %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(message)
+  })
+
+  it('never echoes API keys or the bookmark secret back in its error', () => {
+    const hash = 'ab'.repeat(32)
+    for (const [env, key] of [
+      [{ API_KEYS: `${hash}:superuser` }, 'API_KEYS'],
+      [{ BOOKMARK_SECRET: 'too-short-secret' }, 'BOOKMARK_SECRET']
+    ] as const) {
+      let message = ''
+      try {
+        loadConfig(env)
+      } catch (err) {
+        message = (err as Error).message
+      }
+      expect(message).toMatch(new RegExp(`^Invalid ${key}:`))
+      expect(message).not.toContain(Object.values(env)[0]?.slice(0, 16))
+    }
+  })
+
   it('never echoes a password back in its error', () => {
     let message = ''
     try {
@@ -49,5 +121,15 @@ describe('loadConfig', () => {
     }
     expect(message).toMatch(/^Invalid NEO4J_PASSWORD/)
     expect(message).not.toContain('short')
+  })
+})
+
+describe('trustProxyFrom', () => {
+  it('turns TRUST_PROXY into what Fastify takes', () => {
+    expect(trustProxyFrom('false')).toBe(false)
+    expect(trustProxyFrom('true')).toBe(true)
+    expect(trustProxyFrom('10.0.0.0/8, 192.168.1.1')).toBe('10.0.0.0/8, 192.168.1.1')
+    const twoHops = trustProxyFrom('2') as (address: string, hop: number) => boolean
+    expect([0, 1, 2].map((hop) => twoHops('10.0.0.1', hop))).toEqual([true, true, false])
   })
 })

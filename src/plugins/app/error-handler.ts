@@ -5,7 +5,7 @@
  */
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, UnavailableError } from '../../errors.js'
+import { AppError, ForbiddenError, UnauthorizedError, UnavailableError } from '../../errors.js'
 import { mapNeo4jError } from '../../db/database.js'
 import { UnsafeIntegerError } from '../../db/convert.js'
 import type { ErrorResponseBody } from '../../schemas/common.js'
@@ -20,6 +20,9 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_BAD_URL: 'BAD_URL'
 }
 
+/** What a 503 tells clients to wait when nothing more specific is known. */
+const RETRY_AFTER_SECONDS = 5
+
 function body(code: string, message: string, details?: unknown): ErrorResponseBody {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } }
 }
@@ -28,13 +31,20 @@ export function toErrorReply(err: unknown): {
   status: number
   payload: ErrorResponseBody
   retryAfter?: number
+  /** An authentication challenge for `WWW-Authenticate`. */
+  challenge?: string
 } {
   const mapped = mapNeo4jError(err)
   if (mapped instanceof AppError) {
     return {
       status: mapped.statusCode,
       payload: body(mapped.code, mapped.message, mapped.details),
-      ...(mapped instanceof UnavailableError ? { retryAfter: mapped.retryAfterSeconds } : {})
+      ...(mapped.statusCode === 503
+        ? { retryAfter: mapped instanceof UnavailableError ? mapped.retryAfterSeconds : RETRY_AFTER_SECONDS }
+        : {}),
+      ...(mapped instanceof UnauthorizedError || mapped instanceof ForbiddenError
+        ? { challenge: mapped.challenge }
+        : {})
     }
   }
   const fe = mapped as Partial<FastifyError>
@@ -62,11 +72,23 @@ export function toErrorReply(err: unknown): {
 export default fp(
   async (app) => {
     app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-      const { status, payload, retryAfter } = toErrorReply(err)
+      const { status, payload, retryAfter, challenge } = toErrorReply(err)
       if (status >= 500) request.log.error({ err }, 'request failed')
       else request.log.info({ code: payload.error.code }, 'request rejected')
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))
+      if (challenge !== undefined) reply.header('www-authenticate', challenge)
       return reply.code(status).send(payload)
+    })
+    // Requests reaching a draining server answer in the one shape too (app.ts turns off
+    // Fastify's own 503 for them, which has another body and no Retry-After).
+    let closing = false
+    app.addHook('preClose', async () => {
+      closing = true
+    })
+    app.addHook('onRequest', async (_request, reply) => {
+      if (!closing) return
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS))
+      return reply.code(503).send(body('SHUTTING_DOWN', 'The service is shutting down; try again shortly'))
     })
     app.setNotFoundHandler((request, reply) => {
       return reply
