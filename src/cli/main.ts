@@ -11,7 +11,9 @@ import { localOptions } from '../local-neo4j.js'
 import { resolveNeo4j, startServer } from '../server.js'
 import { registerDbCommands } from './db-commands.js'
 import { registerSeedCommand } from './seed-command.js'
+import { registerImportCommand } from './import-command.js'
 import { registerSimilarityCommand } from './similarity-command.js'
+import { registerKeysCommand } from './keys-command.js'
 import { registerGenerateCommand } from '../ingest/generate-command.js'
 
 function fail(err: unknown): never {
@@ -57,8 +59,10 @@ export function buildProgram(): Command {
     })
 
   registerSeedCommand(program, connect)
+  registerImportCommand(program, connect)
   registerSimilarityCommand(program, connect)
   registerGenerateCommand(program)
+  registerKeysCommand(program)
 
   // The db commands read configuration lazily so `--help` works without a valid environment.
   const dbOptions = { current: undefined as Awaited<ReturnType<typeof localOptions>> | undefined }

@@ -29,6 +29,7 @@ export function registerGenerateCommand(program: Command): Command {
     .option('--tweets <n>', 'tweets', count, 10_000)
     .option('--tags <n>', 'MovieLens tags (default: one per 25 ratings)', count)
     .option('--seed <n>', 'seed; the same seed writes the same files', count, DEFAULT_SEED)
+    .option('--id-offset <n>', 'added to every movie, user, TMDB, IMDb and collection id', count, 0)
     .option(
       '--malformed-rate <share>',
       'share of rows followed by a bad or duplicate row',
@@ -44,6 +45,7 @@ export function registerGenerateCommand(program: Command): Command {
         tweets: options['tweets'] as number,
         tags: options['tags'] as number | undefined,
         seed: options['seed'] as number,
+        idOffset: options['idOffset'] as number,
         malformedRate: options['malformedRate'] as number,
         log: (line) => process.stderr.write(`${line}\n`)
       })

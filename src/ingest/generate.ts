@@ -42,6 +42,12 @@ export interface GenerateOptions {
   seed?: number
   /** Share of rows followed by one injected bad row (malformed or duplicate); 0 for a clean set. */
   malformedRate?: number
+  /**
+   * Added to every MovieLens movie and user id, TMDB id, IMDb number and collection id, so that
+   * datasets generated with different offsets can share one graph without touching each other.
+   * Tweet ids are not shifted: they depend on the seed.
+   */
+  idOffset?: number
   log?: (line: string) => void
 }
 
@@ -149,6 +155,8 @@ interface Catalogue {
   hashtag: Array<string | undefined>
   maxMovieId: number
   maxTmdbId: number
+  /** Added to user ids (the other ids carry it already). */
+  idOffset: number
 }
 
 /** Decides, per good row, whether a bad row follows it, and of which kind. */
@@ -193,6 +201,12 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   checkCount('tweets', options.tweets, 0)
   checkCount('tags', tagCount, 0)
   checkCount('seed', seed, 0)
+  const idOffset = options.idOffset ?? 0
+  checkCount('idOffset', idOffset, 0)
+  // The catalogue keeps ids in Int32Arrays, and TMDB ids must stay 32-bit integers.
+  if (idOffset + 10_000 + 41 * options.movies > 2_147_483_647) {
+    throw new Error(`idOffset ${idOffset} leaves no room for ${options.movies} movies below 2^31`)
+  }
   if (!(rate >= 0 && rate <= 0.5)) throw new Error(`malformed rate must be between 0 and 0.5, got ${rate}`)
   const perUserCap = Math.max(1, Math.floor(options.movies / 2))
   if (options.ratings > options.users * perUserCap) {
@@ -211,7 +225,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
 
   await mkdir(options.out, { recursive: true })
   const log = options.log ?? (() => undefined)
-  const catalogue = buildCatalogue(options.movies, seed)
+  const catalogue = buildCatalogue(options.movies, seed, idOffset)
   const files: GeneratedFile[] = []
   let lap = performance.now()
   const record = (file: GeneratedFile): void => {
@@ -235,6 +249,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const manifest = {
     seed,
     malformed_rate: rate,
+    id_offset: idOffset,
     counts: {
       movies: options.movies,
       users: options.users,
@@ -250,7 +265,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   return { out: options.out, seed, files, elapsedMs: performance.now() - started }
 }
 
-function buildCatalogue(size: number, seed: number): Catalogue {
+function buildCatalogue(size: number, seed: number, idOffset: number): Catalogue {
   const random = deriveRandom(seed, 'catalogue')
   const c: Catalogue = {
     size,
@@ -272,14 +287,15 @@ function buildCatalogue(size: number, seed: number): Catalogue {
     rankOf: new Int32Array(size),
     hashtag: new Array<string | undefined>(size),
     maxMovieId: 0,
-    maxTmdbId: 0
+    maxTmdbId: 0,
+    idOffset
   }
   const aka = new Array<string | undefined>(size)
   const noYear = new Uint8Array(size)
   const originalOnly = new Uint8Array(size)
-  let movieId = 0
-  let tmdbId = 1
-  let imdbNumber = 10_000
+  let movieId = idOffset
+  let tmdbId = 1 + idOffset
+  let imdbNumber = 10_000 + idOffset
   for (let i = 0; i < size; i++) {
     // MovieLens ids have gaps where movies were removed.
     movieId += random.chance(0.1) ? 2 + random.int(4) : 1
@@ -317,7 +333,7 @@ function buildCatalogue(size: number, seed: number): Catalogue {
   c.maxTmdbId = tmdbId
 
   // Franchise chains: a first film and 1–5 sequels further down the catalogue, in later years.
-  let collectionId = 8000
+  let collectionId = 8000 + idOffset
   for (let i = 0; i < size - 1; i++) {
     if (c.collection[i] !== -1 || !random.chance(FRANCHISE_START)) continue
     const length = random.pick(FRANCHISE_LENGTHS)
@@ -672,7 +688,7 @@ async function writeRatings(
   for (let u = 0; u < users; u++) {
     const count = counts[u] as number
     if (count === 0) continue
-    const userId = u + 1
+    const userId = u + 1 + c.idOffset
     const userBias = random.gaussian() * 0.35
     const from = RATINGS_FROM_S + random.next() * (RATINGS_TO_S - RATINGS_FROM_S)
     const span = Math.min(RATINGS_TO_S - from, -Math.log(1 - random.next()) * 2 * 365 * 86_400)
@@ -739,7 +755,7 @@ async function writeTags(
   for (let u = 0; u < users; u++) {
     const count = counts[u] as number
     if (count === 0) continue
-    const userId = u + 1
+    const userId = u + 1 + c.idOffset
     picked.clear()
     const popular = (): number =>
       (c.rankToIndex[movies.sample(random)] as number) * TAGS.length + tags.sample(random)

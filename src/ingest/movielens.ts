@@ -37,7 +37,10 @@ export interface MovieLensMovie {
 }
 
 export interface MovieLensRating {
-  /** Stable id of the rating: one per user and movie. */
+  /**
+   * The rating's key in MovieLens terms (`ml-<userId>-<movieId>`), one per user and movie. The
+   * writer stores ratingId(user_id, movie_id) of the matched movie instead, the ratings API's id.
+   */
   rating_id: string
   user_id: string
   movielens_id: number

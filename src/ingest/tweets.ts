@@ -37,6 +37,8 @@ export interface Tweet {
   hashtags: string[]
   in_reply_to: string | null
   quotes: string | null
+  /** A VADER-style score in -1..1 given beside the tweet; null when the importer must score it. */
+  sentiment_score: number | null
 }
 
 export interface TweetReview {
@@ -172,6 +174,13 @@ export function parseTweet(object: unknown, hashtags: HashtagIndex = new Map()):
   if (!metrics.ok) return metrics
   const tags = parseHashtags(data['entities'], text)
   if (!tags.ok) return tags
+  // Like the movie, a score computed upstream travels beside the tweet or inside it.
+  const sentiment = optionalNumberField(
+    object['sentiment_score'] ?? data['sentiment_score'],
+    'sentiment_score',
+    { min: -1, max: 1 }
+  )
+  if (!sentiment.ok) return sentiment
 
   const tweet: Tweet = {
     tweet_id: id.value,
@@ -182,7 +191,8 @@ export function parseTweet(object: unknown, hashtags: HashtagIndex = new Map()):
     ...metrics.value,
     hashtags: tags.value,
     in_reply_to: references.value.replied_to,
-    quotes: references.value.quoted
+    quotes: references.value.quoted,
+    sentiment_score: sentiment.value
   }
 
   // Beside the tweet: on the envelope first, then on the tweet itself.

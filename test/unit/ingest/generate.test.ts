@@ -271,6 +271,41 @@ describe('generateDataset', () => {
     expect(injected).toBeLessThan(200)
   })
 
+  it('shifts every id but the tweet ids by idOffset', async () => {
+    const plain = await freshDir()
+    const shifted = await freshDir()
+    const options = { movies: 20, users: 5, ratings: 40, tweets: 10, seed: 3, malformedRate: 0 }
+    await generateDataset({ ...options, out: plain })
+    await generateDataset({ ...options, out: shifted, idOffset: 1_000_000 })
+    const shift = (line: string, columns: number): string =>
+      line
+        .split(',')
+        .map((field, i) => (i < columns && /^\d+$/.test(field) ? String(Number(field) + 1_000_000) : field))
+        .join(',')
+    const lines = async (dir: string, file: string) => (await readFile(join(dir, file), 'utf8')).split('\n')
+    const [header, ...ratings] = await lines(plain, 'ratings.csv')
+    expect(await lines(shifted, 'ratings.csv')).toEqual([header, ...ratings.map((line) => shift(line, 2))])
+    const links = (await lines(plain, 'links.csv')).slice(1, 3)
+    expect((await lines(shifted, 'links.csv')).slice(1, 3)).toEqual(
+      links.map((line) => {
+        const [movie, imdb, tmdb] = line.split(',') as [string, string, string]
+        return [
+          Number(movie) + 1_000_000,
+          String(Number(imdb) + 1_000_000).padStart(7, '0'),
+          Number(tmdb) + 1_000_000
+        ].join(',')
+      })
+    )
+    const tweetIds = (text: string[]) =>
+      text.filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id)
+    expect(tweetIds(await lines(shifted, 'tweets.jsonl'))).toEqual(
+      tweetIds(await lines(plain, 'tweets.jsonl'))
+    )
+    await expect(generateDataset({ ...options, out: shifted, idOffset: 2_147_480_000 })).rejects.toThrow(
+      /no room/
+    )
+  })
+
   it('refuses impossible options', async () => {
     const out = await freshDir()
     await expect(generateDataset({ ...small, out, users: 2, movies: 10, ratings: 11 })).rejects.toThrow(

@@ -85,9 +85,24 @@ describe('parseTweet', () => {
           quote_count: 1,
           hashtags: ['Inception'],
           in_reply_to: '1',
-          quotes: null
+          quotes: null,
+          sentiment_score: null
         }
       }
+    })
+  })
+
+  it('keeps a sentiment score given beside the tweet or inside it, and refuses one out of range', () => {
+    const score = (tweet: Record<string, unknown>) => {
+      const result = parseTweet(tweet, hashtags)
+      return result.ok && result.value.kind === 'review' ? result.value.tweet.sentiment_score : result
+    }
+    expect(score(base)).toBeNull()
+    expect(score({ data: base, sentiment_score: -0.25 })).toBe(-0.25)
+    expect(score({ ...base, sentiment_score: 0.5 })).toBe(0.5)
+    expect(score({ ...base, sentiment_score: 1.5 })).toEqual({
+      ok: false,
+      reason: 'sentiment_score 1.5 is outside -1..1'
     })
   })
 
