@@ -48,7 +48,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     p90: result.latency.p90,
     p99: result.latency.p99,
     max: result.latency.max,
-    errors: result.errors + result.timeouts,
+    // autocannon already counts a timeout among its errors.
+    errors: result.errors,
     non2xx: result.non2xx,
     statusCounts
   }

@@ -1,7 +1,14 @@
 /** Order statistics for repeated measurements; medians because these machines are noisy. */
 export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN
-  const sorted = [...values].sort((a, b) => a - b)
+  return sortedQuantile(
+    [...values].sort((a, b) => a - b),
+    q
+  )
+}
+
+/** The same on values already in ascending order, for many quantiles of one large sample. */
+export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN
   const pos = (sorted.length - 1) * q
   const lo = Math.floor(pos)
   const hi = Math.ceil(pos)

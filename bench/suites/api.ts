@@ -1,0 +1,344 @@
+/**
+ * Latency and throughput of the graph reads at concurrency 8, against the app listening on a local
+ * port: /similar answered on the fly and from precomputed edges, /related at depth 2, shortest
+ * paths and title search, each beside two baselines measured the same way in the same process
+ * (/health, which never touches Neo4j, and GET /movies/:id, one movie read by its key).
+ *
+ * /similar decides per movie: computed SIMILAR_TO edges present means precomputed, else on the
+ * fly. So the computed edges are removed first, on-the-fly is measured, the rebuild runs (and is
+ * timed), and everything after it runs on the graph with its computed edges, as in production.
+ */
+import { DEFAULT_TRAVERSAL_CONFIG } from '../../src/config/traversal.js'
+import type { Database } from '../../src/db/database.js'
+import { createRandom } from '../../src/ingest/random.js'
+import { rebuildSimilarity } from '../../src/similarity/rebuild.js'
+import type { RebuildSummary } from '../../src/similarity/rebuild.js'
+import { startBenchApp } from '../lib/bench-app.js'
+import { bound, loadNote, withCpu } from '../lib/cpu.js'
+import type { CpuShare } from '../lib/cpu.js'
+import { ensureDataset } from '../lib/dataset.js'
+import { GRAPH_SIZES, MoviePool, graphShape, searchText } from '../lib/graph.js'
+import type { PoolMovie } from '../lib/graph.js'
+import { describeMachine } from '../lib/machine.js'
+import { ms, percent, rate, ratio } from '../lib/format.js'
+import { fmt, table } from '../lib/stats.js'
+import { runWorkload } from '../lib/workload.js'
+import type { Call, WorkloadResult } from '../lib/workload.js'
+import type { BenchContext, Scale, Suite } from './types.js'
+
+const CONNECTIONS = 8
+/**
+ * Seconds of warm-up and of measurement per route. A slow route is measured for longer (up to
+ * max) so that its 99th percentile rests on about MIN_ANSWERS requests rather than a handful.
+ */
+const SECONDS: Record<Scale, { warm: number; run: number; max: number }> = {
+  small: { warm: 1, run: 4, max: 15 },
+  full: { warm: 5, run: 20, max: 60 }
+}
+const MIN_ANSWERS = 300
+const TARGET_PRECOMPUTED_P99_MS = 20
+const TARGET_ON_THE_FLY_P99_MS = 150
+
+interface Measured {
+  route: string
+  result: WorkloadResult
+  cpu: CpuShare
+}
+
+const enc = encodeURIComponent
+const byMovie = (m: PoolMovie): string => (m.head ? 'head' : 'tail')
+
+async function removeComputedEdges(db: Database): Promise<number> {
+  const [row] = await db.readRows<{ edges: number }>(
+    "MATCH ()-[e:SIMILAR_TO {source: 'computed'}]->() RETURN count(e) AS edges"
+  )
+  const edges = row?.edges ?? 0
+  if (edges > 0) {
+    await db.runAutoCommit(
+      "MATCH ()-[e:SIMILAR_TO {source: 'computed'}]->() CALL (e) { DELETE e } IN TRANSACTIONS OF 10000 ROWS"
+    )
+  }
+  return edges
+}
+
+/** Milliseconds of CPU each answered request cost, from the average cores kept busy. */
+function cpuPerRequest(cores: number, result: WorkloadResult): number {
+  return result.answered > 0 ? (cores * result.seconds * 1000) / result.answered : Number.NaN
+}
+
+/**
+ * The lowest mean latency CPU alone allows: CONNECTIONS requests in flight share the cores, so by
+ * Little's law the mean cannot fall below connections × CPU per request / cores, however quiet
+ * the machine.
+ */
+function cpuFloor({ result, cpu }: Measured): string {
+  const demand = cpuPerRequest(cpu.node, result) + cpuPerRequest(cpu.neo4j, result)
+  return (
+    `Each request cost ${ms(cpuPerRequest(cpu.neo4j, result))} ms of Neo4j CPU and ` +
+    `${ms(cpuPerRequest(cpu.node, result))} ms in this process (app and load generator), so with the ` +
+    `generator here ${CONNECTIONS} at once on ${cpu.cores} cores cannot average below ` +
+    `${ms((CONNECTIONS * demand) / cpu.cores)} ms, however idle the machine`
+  )
+}
+
+/** Counts answers to /similar by the mode they report. */
+function modeCounter(): { onAnswer: (status: number, body: string) => void; counts: Record<string, number> } {
+  const counts: Record<string, number> = {}
+  return {
+    counts,
+    onAnswer: (status, body) => {
+      if (status !== 200) return
+      const mode = /"mode":"(\w+)"/.exec(body)?.[1] ?? 'unknown'
+      counts[mode] = (counts[mode] ?? 0) + 1
+    }
+  }
+}
+
+export const apiSuite: Suite = {
+  title: 'API latency and throughput (concurrency 8)',
+  async run(ctx: BenchContext) {
+    const sizes = GRAPH_SIZES[ctx.scale]
+    const seconds = SECONDS[ctx.scale]
+    const dataset = await ensureDataset(ctx, sizes)
+    const removed = await removeComputedEdges(ctx.db)
+    if (removed > 0)
+      ctx.log(`removed ${removed} computed SIMILAR_TO edges so that /similar computes on the fly`)
+    const shape = await graphShape(ctx.db)
+    const pool = await MoviePool.load(ctx.db, dataset.movieIds)
+    const random = createRandom(`bench-api-${ctx.scale}`)
+    const loadAtStart = loadNote()
+    const app = await startBenchApp(ctx)
+
+    const measured: Measured[] = []
+    const measure = async (route: string, next: () => Call): Promise<void> => {
+      ctx.log(`api: ${route}`)
+      const warm = await runWorkload({ url: app.url, connections: CONNECTIONS, seconds: seconds.warm, next })
+      await settle()
+      const wanted = warm.rps > 0 ? MIN_ANSWERS / warm.rps : seconds.max
+      const run = Math.round(Math.min(seconds.max, Math.max(seconds.run, wanted)))
+      const { result, cpu } = await withCpu(ctx.db, () =>
+        runWorkload({ url: app.url, connections: CONNECTIONS, seconds: run, next })
+      )
+      await settle()
+      measured.push({ route, result, cpu })
+    }
+    const settle = async (): Promise<void> => {
+      const running = await app.idle()
+      if (running > 0) ctx.log(`api: ${running} requests still running on the server`)
+    }
+    const movieCall =
+      (suffix: string, extra: Partial<Call> = {}) =>
+      (): Call => {
+        const movie = pool.draw(random)
+        return { kind: byMovie(movie), path: `/movies/${enc(movie.movie_id)}${suffix}`, ...extra }
+      }
+
+    let rebuild: { result: RebuildSummary; cpu: CpuShare }
+    const onTheFly = modeCounter()
+    const precomputed = modeCounter()
+    let shortestAnswers = { found: 0, none: 0 }
+    try {
+      await measure('GET /health', () => ({ kind: 'all', path: '/health' }))
+      await measure('GET /movies/:id', movieCall(''))
+      await measure(
+        'GET /movies/:id/similar (on the fly)',
+        movieCall('/similar', { onAnswer: onTheFly.onAnswer })
+      )
+
+      ctx.log('api: similarity rebuild')
+      const started = Date.now()
+      let reported = 0
+      rebuild = await withCpu(ctx.db, () =>
+        rebuildSimilarity(ctx.db, {
+          onProgress: (p) => {
+            if (p.phase !== 'compute' || p.done < reported + p.total / 20) return
+            reported = p.done
+            const eta = ((Date.now() - started) / p.done) * (p.total - p.done)
+            ctx.log(
+              `rebuild: ${p.done}/${p.total} movies, ${p.edgeWrites} edge writes, ETA ${fmt(eta / 60_000, 1)} min`
+            )
+          }
+        })
+      )
+
+      await measure(
+        'GET /movies/:id/similar (precomputed)',
+        movieCall('/similar', { onAnswer: precomputed.onAnswer })
+      )
+      await measure('GET /movies/:id/related?depth=2', movieCall('/related?depth=2'))
+      const shortest = { found: 0, none: 0 }
+      await measure('GET /paths/shortest', () => {
+        const [from, to] = pool.drawPair(random)
+        return {
+          kind: byMovie(from),
+          path: `/paths/shortest?from=${enc(from.movie_id)}&to=${enc(to.movie_id)}`,
+          expected: [404],
+          onAnswer: (status) => {
+            if (status === 200) shortest.found += 1
+            else if (status === 404) shortest.none += 1
+          }
+        }
+      })
+      shortestAnswers = shortest
+      await measure('GET /search/movies?q=', () => {
+        const movie = pool.draw(random)
+        return { kind: byMovie(movie), path: `/search/movies?q=${enc(searchText(movie.title, random))}` }
+      })
+    } finally {
+      await app.close()
+    }
+
+    const find = (prefix: string): WorkloadResult => measurement(prefix).result
+    const measurement = (prefix: string): Measured => {
+      const found = measured.find((m) => m.route.startsWith(prefix))
+      if (!found) throw new Error(`no measurement of ${prefix}`)
+      return found
+    }
+    const health = find('GET /health')
+    const movie = find('GET /movies/:id')
+    const machine = describeMachine()
+    const counts = pool.ratingCounts()
+    const headSeen = measured
+      .filter((m) => m.result.byKind.has('head'))
+      .reduce(
+        (acc, m) => ({
+          head: acc.head + (m.result.byKind.get('head')?.latency.count ?? 0),
+          all: acc.all + m.result.answered
+        }),
+        { head: 0, all: 0 }
+      )
+    const met = (value: number, target: number): string =>
+      `**${value < target ? 'met' : 'not met'}** (p99 ${ms(value)} ms, target < ${target} ms)`
+    const cpuCell = (cpu: CpuShare): string =>
+      `${fmt(cpu.node, 2)} / ${fmt(cpu.neo4j, 2)} / ${fmt(cpu.other, 2)}`
+    const busiestOther = measured.reduce((a, b) => (b.cpu.other > a.cpu.other ? b : a))
+
+    const latencyRows = measured.map(({ route, result, cpu }) => {
+      const head = result.byKind.get('head')?.latency
+      const tail = result.byKind.get('tail')?.latency
+      return [
+        route,
+        fmt(result.answered, 0),
+        rate(result.rps),
+        ms(result.latency.p50),
+        ms(result.latency.p90),
+        ms(result.latency.p99),
+        ms(result.latency.max),
+        head && tail ? `${ms(head.p99)} / ${ms(tail.p99)}` : '–',
+        `${result.failed} / ${result.errors}`,
+        cpuCell(cpu),
+        `${ms(cpuPerRequest(cpu.node, result))} / ${ms(cpuPerRequest(cpu.neo4j, result))}`
+      ]
+    })
+    const ratioRows = measured.map(({ route, result }) => [
+      route,
+      ratio(result.latency.p50, health.latency.p50),
+      ratio(result.latency.p99, health.latency.p99),
+      ratio(result.latency.p50, movie.latency.p50),
+      ratio(result.latency.p99, movie.latency.p99),
+      ratio(result.rps, movie.rps)
+    ])
+
+    return [
+      `Graph: the generated dataset of ${fmt(sizes.movies, 0)} movies, ${fmt(sizes.users, 0)} users, ` +
+        `${fmt(sizes.ratings, 0)} ratings and ${fmt(sizes.tweets, 0)} tweets (scale ${ctx.scale}), loaded by the ` +
+        `importers; the graph held ${fmt(shape.movies, 0)} movies, ${fmt(shape.users, 0)} users, ` +
+        `${fmt(shape.ratings, 0)} ratings, ${fmt(shape.reviews, 0)} reviews and ${fmt(shape.typedEdges, 0)} ` +
+        'typed movie-to-movie edges (editorial/TMDB SIMILAR_TO, franchise links) before the rebuild.',
+      '',
+      `Requests: autocannon with ${CONNECTIONS} connections (concurrency ${CONNECTIONS}) against the app from ` +
+        '`buildApp` listening on a local port, in the same Node process (request logs off, rate limit raised out ' +
+        `of the way). Each route: ${seconds.warm} s of warm-up, then ${seconds.run} s measured (up to ` +
+        `${seconds.max} s for a slow route, so that its p99 rests on about ${MIN_ANSWERS} requests), and the ` +
+        'server is drained before the next route starts. Every request picks ' +
+        `its movie as it is sent, from a pool of ${fmt(pool.size, 0)} movies (the dataset's sampled ids plus the ` +
+        'most rated movies of the graph): half in proportion to rating count, half uniformly. Pool rating counts: ' +
+        `median ${fmt(counts.median, 0)}, 99th percentile ${fmt(counts.p99, 0)}, most ${fmt(counts.max, 0)}; its ` +
+        `${pool.headCount} most rated movies ("head", the top 1%) drew ${percent(headSeen.head, headSeen.all)} of ` +
+        'the requests. Shortest paths go between two such movies; searches type a title whole, the start of one ' +
+        'of its words, or a word with two letters swapped. Latencies are per request (performance.now() around ' +
+        'each), in milliseconds.',
+      '',
+      table(
+        [
+          'route',
+          'requests',
+          'req/s',
+          'p50',
+          'p90',
+          'p99',
+          'max',
+          'p99 head / tail',
+          'wrong status / socket errors',
+          'CPU cores: Node / Neo4j / other',
+          'CPU ms per request: Node / Neo4j'
+        ],
+        latencyRows
+      ),
+      '',
+      '### Against the baselines (same process, same concurrency)',
+      '',
+      table(
+        [
+          'route',
+          'p50 ÷ /health',
+          'p99 ÷ /health',
+          'p50 ÷ GET /movies/:id',
+          'p99 ÷ GET /movies/:id',
+          'req/s ÷ GET /movies/:id'
+        ],
+        ratioRows
+      ),
+      '',
+      '### Targets at concurrency 8',
+      '',
+      ...[
+        {
+          name: 'Precomputed',
+          route: 'GET /movies/:id/similar (precomputed)',
+          target: TARGET_PRECOMPUTED_P99_MS
+        },
+        {
+          name: 'On-the-fly',
+          route: 'GET /movies/:id/similar (on the fly)',
+          target: TARGET_ON_THE_FLY_P99_MS
+        }
+      ].flatMap(({ name, route, target }) => {
+        const m = measurement(route)
+        const modes = route.includes('precomputed') ? precomputed : onTheFly
+        const mode = route.includes('precomputed') ? 'precomputed' : 'on_the_fly'
+        const answers = Object.values(modes.counts).reduce((a, b) => a + b, 0)
+        return [
+          `- ${name} \`/similar\`: ${met(m.result.latency.p99, target)}; p50 ${ms(m.result.latency.p50)} ms, ` +
+            `${ratio(m.result.latency.p50, movie.latency.p50)} the p50 of a single-movie read; ` +
+            `${percent(modes.counts[mode] ?? 0, answers)} of its answers reported mode ${mode}.`,
+          `  - Bound: ${bound(m.cpu)}. ${cpuFloor(m)}.`
+        ]
+      }),
+      '',
+      '### Notes',
+      '',
+      `- Similarity rebuild (\`rebuildSimilarity\` over the whole graph, top ${DEFAULT_TRAVERSAL_CONFIG.rebuild.topK} ` +
+        `per movie, between the two /similar runs, with no requests running): ` +
+        `${fmt(rebuild.result.durationMs / 1000, 1)} s for ${fmt(rebuild.result.movies, 0)} movies in ` +
+        `${rebuild.result.batches} batches, ${fmt(rebuild.result.movies / (rebuild.result.durationMs / 1000), 1)} ` +
+        `movies/s, leaving ${fmt(rebuild.result.edges, 0)} computed edges; CPU cores Node / Neo4j / other ` +
+        `${cpuCell(rebuild.cpu)}.` +
+        (removed > 0
+          ? ` ${fmt(removed, 0)} computed edges of an earlier run were removed before the on-the-fly run.`
+          : ''),
+      `- \`/paths/shortest\` follows every edge type up to 3 hops, computed SIMILAR_TO edges included: ` +
+        `${percent(shortestAnswers.found, shortestAnswers.found + shortestAnswers.none)} of the pairs had a path, ` +
+        'the rest answered 404 NO_PATH (a correct answer, not counted as a wrong status). `/related` follows every ' +
+        'type as well, so after the rebuild most movies have 20 or more neighbours at the first hop.',
+      `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, shared by Neo4j, this Node ` +
+        'process (the app, its driver and autocannon itself) and whatever else runs there. The CPU column is ' +
+        'average cores busy during the measured seconds: Node is this process, Neo4j its JVM (process CPU time ' +
+        'over JMX), other the rest of the machine. ' +
+        `Load average ${loadAtStart} when the measurements began and ${loadNote()} at the end; the most CPU other processes took during a run was ` +
+        `${fmt(busiestOther.cpu.other, 2)} cores (${busiestOther.route}). Where Node + Neo4j + other reach the ` +
+        'core count, the figures are bounded by CPU: a request waits for a core as much as for its query. ' +
+        'Absolute figures move from run to run on a shared machine; the ratios move less.'
+    ].join('\n')
+  }
+}
