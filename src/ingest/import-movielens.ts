@@ -85,7 +85,16 @@ function rejectsPathFor(path: string, options: ImportOptions): string {
     : join(options.rejectsPath, `${basename(path)}${REJECTS_SUFFIX}`)
 }
 
-async function openRun(path: string, options: ImportOptions): Promise<{ input: Input; fileRun: FileRun }> {
+/**
+ * Opens one file of the export with its run (progress, counts, rejects) and hands both to `load`.
+ * If `load` fails, the run is abandoned so no half-written rejects file is left; the input is
+ * always closed.
+ */
+async function withRun<T>(
+  path: string,
+  options: ImportOptions,
+  load: (input: Input, fileRun: FileRun) => Promise<T>
+): Promise<T> {
   const input = await openInput(path)
   try {
     const fileRun = await FileRun.open(path, rejectsPathFor(path, options), {
@@ -93,10 +102,14 @@ async function openRun(path: string, options: ImportOptions): Promise<{ input: I
       totalBytes: input.totalBytes,
       bytesRead: () => input.bytesRead()
     })
-    return { input, fileRun }
-  } catch (error) {
+    try {
+      return await load(input, fileRun)
+    } catch (error) {
+      await fileRun.abandon()
+      throw error
+    }
+  } finally {
     input.close()
-    throw error
   }
 }
 
@@ -150,9 +163,8 @@ interface LinkEntry {
  * Links are written with their movies, so the file is finished (and timed) after movies.csv.
  */
 async function readLinks(path: string, options: ImportOptions): Promise<Links> {
-  const { input, fileRun } = await openRun(path, options)
-  const byMovie = new Map<number, LinkEntry>()
-  try {
+  return withRun(path, options, async (input, fileRun) => {
+    const byMovie = new Map<number, LinkEntry>()
     const parsed = parseRows(
       readMovieLens(input, 'links'),
       parseMovieLensLink,
@@ -191,28 +203,23 @@ async function readLinks(path: string, options: ImportOptions): Promise<Links> {
       imdbOwner.set(imdb, row)
       byMovie.set(id, { located: row, used: false })
     }
-  } catch (error) {
-    await fileRun.abandon()
-    throw error
-  } finally {
-    input.close()
-  }
-  return {
-    fileRun,
-    byMovie,
-    async finish() {
-      // A link the movies never asked for names a movie this export does not have.
-      for (const entry of byMovie.values()) {
-        if (!entry.used) {
-          await fileRun.reject(
-            entry.located,
-            `unknown movie: movieId ${entry.located.value.movielens_id} has no usable row in movies.csv`
-          )
+    return {
+      fileRun,
+      byMovie,
+      async finish() {
+        // A link the movies never asked for names a movie this export does not have.
+        for (const entry of byMovie.values()) {
+          if (!entry.used) {
+            await fileRun.reject(
+              entry.located,
+              `unknown movie: movieId ${entry.located.value.movielens_id} has no usable row in movies.csv`
+            )
+          }
         }
+        return fileRun.finish()
       }
-      return fileRun.finish()
     }
-  }
+  })
 }
 
 async function loadMovies(
@@ -223,8 +230,7 @@ async function loadMovies(
   options: ImportOptions,
   size: number
 ): Promise<FileSummary> {
-  const { input, fileRun } = await openRun(path, options)
-  try {
+  return withRun(path, options, async (input, fileRun) => {
     const parsed = parseRows(
       readMovieLens(input, 'movies'),
       parseMovieLensMovie,
@@ -277,12 +283,7 @@ async function loadMovies(
       }
     })
     return await fileRun.finish()
-  } catch (error) {
-    await fileRun.abandon()
-    throw error
-  } finally {
-    input.close()
-  }
+  })
 }
 
 /** MovieLens ids not seen in movies.csv this run are looked up in the graph once each. */
@@ -368,8 +369,7 @@ async function loadRatings(
   options: ImportOptions,
   size: number
 ): Promise<FileSummary> {
-  const { input, fileRun } = await openRun(path, options)
-  try {
+  return withRun(path, options, async (input, fileRun) => {
     const parsed = parseRows(
       readMovieLens(input, 'ratings'),
       parseMovieLensRating,
@@ -428,12 +428,7 @@ async function loadRatings(
     )
     await refreshStaleAggregates(db, 'ratings_stale', fileRun)
     return await fileRun.finish()
-  } catch (error) {
-    await fileRun.abandon()
-    throw error
-  } finally {
-    input.close()
-  }
+  })
 }
 
 function tagKey(row: Located<MovieLensTag>): string {
@@ -447,8 +442,7 @@ async function loadTags(
   options: ImportOptions,
   size: number
 ): Promise<FileSummary> {
-  const { input, fileRun } = await openRun(path, options)
-  try {
+  return withRun(path, options, async (input, fileRun) => {
     const parsed = parseRows(
       readMovieLens(input, 'tags'),
       parseMovieLensTag,
@@ -501,10 +495,5 @@ async function loadTags(
       { concurrency: concurrencyOf(options), keys: (batch) => batch.map(tagKey) }
     )
     return await fileRun.finish()
-  } catch (error) {
-    await fileRun.abandon()
-    throw error
-  } finally {
-    input.close()
-  }
+  })
 }
