@@ -99,7 +99,7 @@ function presentedKey(request: FastifyRequest): Presented {
   const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header)
   const key = match?.[1]
   if (!key || key.length > MAX_KEY_LENGTH) return { kind: 'malformed' }
-  return { kind: 'key', hash: createHash('sha256').update(key, 'utf8').digest() }
+  return { kind: 'key', hash: Buffer.from(hashApiKey(key), 'hex') }
 }
 
 export default fp<AuthPluginOptions>(
