@@ -49,6 +49,7 @@ export function withBookmarks<T>(scope: BookmarkScope, fn: () => T): T {
 }
 
 const CONSTRAINT_FAILED = 'Neo.ClientError.Schema.ConstraintValidationFailed'
+const ENTITY_NOT_FOUND = 'Neo.ClientError.Statement.EntityNotFound'
 const INVALID_BOOKMARK_CODES = new Set([
   'Neo.ClientError.Transaction.InvalidBookmark',
   'Neo.ClientError.Transaction.InvalidBookmarkMixture'
@@ -64,6 +65,13 @@ export function mapNeo4jError(err: unknown): unknown {
   if (!(err instanceof Neo4jError)) return err
   if (err.code === CONSTRAINT_FAILED) {
     return new ConflictError('The write conflicts with an existing record', { neo4j_code: err.code })
+  }
+  if (err.code === ENTITY_NOT_FOUND) {
+    // The queries never address nodes by internal id, so this only happens when a node the
+    // transaction matched was deleted by another one before it could write to it.
+    return new ConflictError('Another request deleted a record this one was changing; try again', {
+      neo4j_code: err.code
+    })
   }
   if (INVALID_BOOKMARK_CODES.has(err.code)) {
     return new InvalidBookmarkError('The bookmark does not belong to this database')
@@ -89,10 +97,12 @@ export class Database {
   readonly driver: Driver
   readonly name: string
   readonly txTimeoutMs: number
+  private readonly connectionTimeoutMs: number
 
   constructor(options: DatabaseOptions) {
     this.name = options.database
     this.txTimeoutMs = options.txTimeoutMs
+    this.connectionTimeoutMs = options.connectionTimeoutMs
     this.driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), {
       connectionTimeout: options.connectionTimeoutMs,
       connectionAcquisitionTimeout: options.connectionTimeoutMs,
@@ -116,12 +126,20 @@ export class Database {
 
   async read<T>(work: Work<T>, options: TxOptions = {}): Promise<T> {
     const timeout = this.timeout(options)
-    return this.withSession('READ', (session) => session.executeRead(work, { timeout }))
+    return this.withSession(
+      'READ',
+      (session) => session.executeRead(work, { timeout }),
+      this.deadline(timeout)
+    )
   }
 
   async write<T>(work: Work<T>, options: TxOptions = {}): Promise<T> {
     const timeout = this.timeout(options)
-    return this.withSession('WRITE', (session) => session.executeWrite(work, { timeout }))
+    return this.withSession(
+      'WRITE',
+      (session) => session.executeWrite(work, { timeout }),
+      this.deadline(timeout)
+    )
   }
 
   /** One query in a read transaction, records converted to plain objects. */
@@ -152,9 +170,19 @@ export class Database {
     return options.timeoutMs === undefined ? this.txTimeoutMs : Math.min(options.timeoutMs, this.txTimeoutMs)
   }
 
+  /**
+   * How long a unit of work may take as seen from here. The transaction timeout is enforced by
+   * the server, so a server that hangs (a stalled JVM, a network that drops packets without a
+   * reset) would never enforce it; this bound is the connection timeout past it.
+   */
+  private deadline(timeoutMs: number): number {
+    return timeoutMs + this.connectionTimeoutMs
+  }
+
   private async withSession<T>(
     mode: 'READ' | 'WRITE',
-    fn: (session: ReturnType<Driver['session']>) => Promise<T>
+    fn: (session: ReturnType<Driver['session']>) => Promise<T>,
+    deadlineMs?: number
   ): Promise<T> {
     const scope = bookmarkScopes.getStore()
     const session = this.driver.session({
@@ -162,8 +190,30 @@ export class Database {
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
       ...(scope && scope.bookmarks.length > 0 ? { bookmarks: scope.bookmarks } : {})
     })
+    let timer: NodeJS.Timeout | undefined
+    let expired = false
     try {
-      const result = await fn(session)
+      const work = fn(session)
+      const result =
+        deadlineMs === undefined
+          ? await work
+          : await Promise.race([
+              work,
+              new Promise<never>((_resolve, reject) => {
+                timer = setTimeout(() => {
+                  expired = true
+                  // The work may still settle once the server wakes; nobody waits for it then.
+                  work.catch(() => undefined)
+                  reject(
+                    new UnavailableError(
+                      mode === 'READ'
+                        ? 'The database did not answer in time; try again shortly'
+                        : 'The database did not answer in time; the write may still be applied'
+                    )
+                  )
+                }, deadlineMs)
+              })
+            ])
       // Only a write moves the scope on: a read's bookmark can be older than a write running
       // beside it in the same scope, and read-your-writes needs nothing from reads.
       if (scope && mode === 'WRITE') {
@@ -174,7 +224,10 @@ export class Database {
     } catch (err) {
       throw mapNeo4jError(err)
     } finally {
-      await session.close()
+      clearTimeout(timer)
+      // Closing waits for the connection, which a hung server never gives back: let it go.
+      if (expired) void session.close().catch(() => undefined)
+      else await session.close()
     }
   }
 }

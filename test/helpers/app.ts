@@ -33,7 +33,7 @@ function withWriteKey(options: InjectOptions): InjectOptions {
 export async function buildTestApp(env: Record<string, string> = {}): Promise<FastifyInstance> {
   const n = testNeo4j()
   const config = loadConfig({
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     NEO4J_URI: n.uri,
     NEO4J_USER: n.user,
     NEO4J_PASSWORD: n.password,

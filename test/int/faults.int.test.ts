@@ -15,12 +15,16 @@ import { buildTestApp } from '../helpers/app.js'
 import { expectErrorShape, NO_LOAD_SHEDDING } from '../helpers/http.js'
 import { uid } from '../helpers/neo4j.js'
 import { startThrowawayNeo4j } from '../helpers/throwaway-neo4j.js'
+import { readPidFile } from '../../src/neo4j-local/pid.js'
 import type { ThrowawayNeo4j } from '../helpers/throwaway-neo4j.js'
 
 const CONNECTION_TIMEOUT_MS = 2_000
 // Covers the driver's retry backoff (≈1 s, then ≈2 s) on a busy two-core machine.
 const MARGIN_MS = 4_000
 const BOUND_MS = CONNECTION_TIMEOUT_MS + MARGIN_MS
+/** A hung server never enforces its transaction timeout; the service's own deadline must. */
+const HUNG_TX_TIMEOUT_MS = 2_000
+const HUNG_BOUND_MS = HUNG_TX_TIMEOUT_MS + CONNECTION_TIMEOUT_MS + MARGIN_MS
 
 interface Outcome {
   label: string
@@ -211,6 +215,57 @@ describe('Neo4j outage during requests', () => {
 
       expect(sessions.length).toBeGreaterThan(0)
       for (const session of sessions) expect(session.run).not.toHaveBeenCalled()
+    }
+  )
+
+  it(
+    'answers 503 within its deadline while Neo4j hangs, and serves again when it resumes',
+    { timeout: 180_000 },
+    async () => {
+      const hungApp = await buildTestApp({
+        NEO4J_URI: neo4j.boltUri,
+        NEO4J_USER: 'neo4j',
+        NEO4J_PASSWORD: options.password,
+        NEO4J_DATABASE: 'neo4j',
+        NEO4J_CONNECTION_TIMEOUT_MS: String(CONNECTION_TIMEOUT_MS),
+        NEO4J_TX_TIMEOUT_MS: String(HUNG_TX_TIMEOUT_MS),
+        ...NO_LOAD_SHEDDING
+      })
+      try {
+        expect(await waitFor(async () => (await hungApp.inject('/ready')).statusCode === 200, 60_000)).toBe(
+          true
+        )
+        // Pooled connections that are open and idle are exactly what a hung server strands.
+        for (const [label, request] of traffic(movieId)) {
+          const o = await served(hungApp, label, request)
+          expect(o.status, `${label} before the hang: ${JSON.stringify(o.body)}`).toBeLessThan(300)
+        }
+        const pid = await readPidFile(options.home)
+        expect(pid).toBeDefined()
+        // SIGSTOP freezes the JVM with its sockets open: connections neither answer nor fail.
+        process.kill(pid as number, 'SIGSTOP')
+        try {
+          const hung = await Promise.all(traffic(movieId).map(([label, req]) => timed(hungApp, label, req)))
+          for (const o of hung) {
+            expectUnavailable(o)
+            expect(o.ms, `${o.label} took ${Math.round(o.ms)} ms`).toBeLessThan(HUNG_BOUND_MS)
+          }
+          const ready = await timed(hungApp, 'ready', { method: 'GET', url: '/ready' })
+          expect(ready.status).toBe(503)
+          expect(ready.ms).toBeLessThan(HUNG_BOUND_MS)
+          expect((await hungApp.inject('/health')).statusCode).toBe(200)
+        } finally {
+          process.kill(pid as number, 'SIGCONT')
+        }
+        const back = await waitFor(async () => (await hungApp.inject('/ready')).statusCode === 200, 60_000)
+        expect(back, '/ready after Neo4j resumed').toBe(true)
+        for (const [label, request] of traffic(movieId)) {
+          const o = await served(hungApp, label, request)
+          expect(o.status, `${label} after the hang: ${JSON.stringify(o.body)}`).toBeLessThan(300)
+        }
+      } finally {
+        await hungApp.close()
+      }
     }
   )
 })

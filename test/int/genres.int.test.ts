@@ -172,6 +172,38 @@ describe('genres', () => {
     expectError(await app.inject(path(n)), 404, ['NOT_FOUND'])
   })
 
+  it('never drops a movie a concurrent request put in the genre being deleted', async () => {
+    // Each round races "put movie in G" against "delete G (unforced)". Whatever the order, a 200
+    // for the put must leave the movie in G: either the delete saw the movie (409) or it ran
+    // first and the put made G again. A put whose G vanished under it is a 409 to retry, not a 500.
+    const rounds = 12
+    const outcomes = await Promise.all(
+      Array.from({ length: rounds }, async (_, i) => {
+        const g = name(`Race ${i}`)
+        expect((await app.inject({ method: 'POST', url: '/genres', payload: { name: g } })).statusCode).toBe(
+          201
+        )
+        const movieId = await movieIn(name('Elsewhere'))
+        const [put, del] = await Promise.all([
+          app.inject({ method: 'PUT', url: `/movies/${movieId}/genres`, payload: { genres: [g] } }),
+          app.inject({ method: 'DELETE', url: path(g) })
+        ])
+        return { g, movieId, put, del }
+      })
+    )
+    for (const { g, movieId, put, del } of outcomes) {
+      expect([200, 409], put.body).toContain(put.statusCode)
+      expect([204, 409], del.body).toContain(del.statusCode)
+      if (put.statusCode === 409) {
+        expectError(put, 409, ['CONFLICT'])
+        continue
+      }
+      const movie = await app.inject(`/movies/${movieId}`)
+      expect(movie.json().genres, `delete answered ${del.statusCode}`).toEqual([g])
+      expect((await app.inject(path(g))).json().movie_count).toBe(1)
+    }
+  })
+
   it('answers 400 for invalid bodies, names, cursors and query parameters', async () => {
     const bodies: Record<string, unknown>[] = [
       {},

@@ -548,6 +548,50 @@ describe('movies', () => {
       })
       await db.writeRows('MATCH (n) WHERE n.user_id = $user OR n.search_id = $search DETACH DELETE n', ids)
     })
+
+    it('leaves no review or rating without its movie when they race the delete', async () => {
+      const rounds = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const movie = await post({ title: 'Raced' })
+          const reviewId = uid('race-review')
+          const userId = uid('race-user')
+          const [review, rating, del] = await Promise.all([
+            app.inject({
+              method: 'POST',
+              url: `/movies/${movie.movie_id}/reviews`,
+              payload: {
+                review_id: reviewId,
+                source: 'user',
+                content: 'Caught in the middle',
+                author_id: userId
+              }
+            }),
+            app.inject({
+              method: 'PUT',
+              url: `/movies/${movie.movie_id}/ratings/${userId}`,
+              payload: { score: 6 }
+            }),
+            app.inject({ method: 'DELETE', url: `/movies/${movie.movie_id}` })
+          ])
+          return { reviewId, userId, review, rating, del }
+        })
+      )
+      for (const { reviewId, userId, review, rating, del } of rounds) {
+        expect(del.statusCode, del.body).toBe(204)
+        // Before the delete: written, then deleted with the movie. After it: the movie is gone.
+        expect([201, 404, 409], review.body).toContain(review.statusCode)
+        expect([200, 201, 404, 409], rating.body).toContain(rating.statusCode)
+        const [row] = await db.readRows<{ reviews: number; ratings: number }>(
+          `RETURN COUNT { (:Review {review_id: $review}) } AS reviews,
+                  COUNT { (:User {user_id: $user})-[:GAVE]->(:Rating) } AS ratings`,
+          { review: reviewId, user: userId }
+        )
+        expect(row).toEqual({ reviews: 0, ratings: 0 })
+      }
+      await db.writeRows('UNWIND $ids AS id MATCH (u:User {user_id: id}) DETACH DELETE u', {
+        ids: rounds.map((r) => r.userId)
+      })
+    })
   })
 
   describe('list', () => {

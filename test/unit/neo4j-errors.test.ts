@@ -13,6 +13,11 @@ describe('mapNeo4jError', () => {
       ConflictError
     ],
     [
+      'a node deleted by a concurrent transaction',
+      neoError('Unable to load NODE 4:abc:1.', 'Neo.ClientError.Statement.EntityNotFound'),
+      ConflictError
+    ],
+    [
       'a transaction timeout',
       neoError('late', 'Neo.ClientError.Transaction.TransactionTimedOut'),
       TimeoutError

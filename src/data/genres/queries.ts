@@ -27,9 +27,16 @@ CREATE (g:Genre {name: $name, created_at: datetime()})
 SET g.tmdb_genre_id = $tmdb_genre_id
 RETURN ${GENRE} AS genre`
 
-/** Counts and deletes in one statement, so the 409 decision and the delete see the same edges. */
+/**
+ * Counts and deletes in one statement, after taking the genre's write lock: a transaction linking
+ * a movie to the genre holds a lock on it until it commits, so the count waits for it and sees its
+ * edge. Without the lock the count could miss an edge being added, and DETACH DELETE would then
+ * silently remove it.
+ */
 export const DELETE_GENRE = `
 MATCH (g:Genre {name: $name})
+SET g._lock = true
 WITH g, COUNT { (g)<-[:IN_GENRE]-(:Movie) } AS movie_count
+REMOVE g._lock
 FOREACH (_ IN CASE WHEN movie_count = 0 OR $force THEN [1] ELSE [] END | DETACH DELETE g)
 RETURN movie_count`

@@ -146,10 +146,14 @@ RETURN [field IN [
 /**
  * The movie goes with everything that only describes it: its reviews and ratings (and their own
  * edges) and every edge it has. Genres, users and searches stay; DETACH DELETE takes the edges
- * from searches and genres to the movie.
+ * from searches and genres to the movie. The movie's write lock comes first, as in every review
+ * and rating writer: one in flight finishes before its review or rating is collected here, so none
+ * is left behind without its movie.
  */
 export const DELETE_MOVIE = `
 MATCH (m:Movie {movie_id: $movie_id})
+SET m._lock = true
+WITH m
 CALL (m) {
   MATCH (r:Review)-[:REVIEWS]->(m)
   DETACH DELETE r
