@@ -376,6 +376,23 @@ describe('typed-edge traversals', () => {
       expect(body.edges).toHaveLength(4)
     })
 
+    it('goes a hop deeper only while the nearer hops leave the limit unfilled', async () => {
+      const related = async (query: string) =>
+        json<{ paths: string[][] }>(
+          await get(`/movies/${id('f2')}/related?types=SEQUEL_OF,REMAKE_OF&${query}`)
+        ).paths
+      expect(await related('depth=2&limit=2')).toEqual([
+        [id('f2'), id('f1')],
+        [id('f2'), id('f3')]
+      ])
+      expect(await related('depth=2&limit=3')).toEqual([
+        [id('f2'), id('f1')],
+        [id('f2'), id('f3')],
+        [id('f2'), id('f3'), id('f4')]
+      ])
+      expect(await related('depth=3&limit=4')).toEqual(await related('depth=2&limit=4'))
+    })
+
     it('reports symmetric edges as stored, flagged, from either end', async () => {
       for (const start of ['x', 'f1']) {
         const body = json<{ edges: unknown[] }>(await get(`/movies/${id(start)}/related?types=SIMILAR_TO`))

@@ -5,6 +5,7 @@
  * to make it run away.
  */
 import { relationshipTypeToken } from '../../domain/relationship-types.js'
+import { popularGenreMates } from './genre-mates.js'
 
 /** Links that put two movies in one franchise; INSPIRED_BY is influence, not franchise. */
 export const FRANCHISE_LINK = ['SAME_FRANCHISE', 'SEQUEL_OF', 'SPINOFF_OF', 'REMAKE_OF']
@@ -58,12 +59,7 @@ CALL (m) {
       RETURN c, count(*) AS co, null AS edge, null AS edge_source, null AS hops
     UNION ALL
       MATCH (m)-[:IN_GENRE]->(g:Genre)
-      CALL (m, g) {
-        MATCH (g)<-[:IN_GENRE]-(c:Movie)
-        WHERE ${CANDIDATE_OK}
-        RETURN c
-        ORDER BY coalesce(c.popularity, 0.0) DESC, c.movie_id
-        LIMIT $max_per_genre
+      CALL (m, g) {${popularGenreMates('m, g', CANDIDATE_OK)}
       }
       RETURN c, 0 AS co, null AS edge, null AS edge_source, null AS hops
     UNION ALL
@@ -135,18 +131,22 @@ RETURN EXISTS { (m)-[:${SIMILAR_TO} {source: 'computed'}]-(:Movie) } AS precompu
 
 /**
  * Precomputed similarity in one hop: every SIMILAR_TO edge of the movie, computed or explicit,
- * each at its own score. A symmetric edge is stored once, so the pattern has no direction.
+ * each at its own score. A symmetric edge is stored once, so the pattern has no direction. A
+ * popular movie is in thousands of other movies' top lists, so the edges are ranked on their
+ * score alone and only the $limit kept ones have their titles and JSON parts read.
  */
 export const PRECOMPUTED_SIMILAR = `
 MATCH (m:Movie {movie_id: $movie_id})-[e:${SIMILAR_TO}]-(c:Movie)
-WHERE NOT c.movie_id IN $exclude AND coalesce(e.score, 1.0) >= $min_score
+WITH e, c, coalesce(e.score, 1.0) AS score, c.movie_id AS movie_id
+WHERE score >= $min_score AND NOT movie_id IN $exclude
+ORDER BY score DESC, movie_id
+LIMIT $limit
 RETURN c {.movie_id, .title, .year} AS movie,
-       coalesce(e.score, 1.0) AS score,
+       score,
        e.source AS source,
        e.parts AS parts_json,
        e.evidence AS evidence_json
-ORDER BY score DESC, movie.movie_id
-LIMIT $limit
+ORDER BY score DESC, movie_id
 `
 
 /** How many movies a rebuild will visit (all of them, or those of the scope). */

@@ -4,6 +4,7 @@
  * read the user's searches and ranked slices of the catalogue.
  */
 import { relationshipTypeToken } from '../../domain/relationship-types.js'
+import { popularGenreMates } from './genre-mates.js'
 
 const SIMILAR_TO = relationshipTypeToken('SIMILAR_TO')
 
@@ -68,12 +69,7 @@ CALL (rated, liked, profile, neighbours) {
   UNION ALL
     UNWIND profile AS entry
     WITH entry.g AS g, rated
-    CALL (g, rated) {
-      MATCH (g)<-[:IN_GENRE]-(c:Movie)
-      WHERE NOT c IN rated
-      RETURN c
-      ORDER BY coalesce(c.popularity, 0.0) DESC, c.movie_id
-      LIMIT $max_per_genre
+    CALL (g, rated) {${popularGenreMates('g, rated', 'NOT c IN rated')}
     }
     RETURN c, 0 AS agree, 0 AS fans, null AS similar, null AS via
   UNION ALL

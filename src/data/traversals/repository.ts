@@ -39,9 +39,15 @@ export async function relatedMovies(
     async (tx) => {
       const [self] = rows<{ movie: MovieRef }>(await tx.run(MOVIE_REF, { movie_id: movieId }))
       if (!self) throw new NotFoundError(`Movie '${movieId}' does not exist`, { movie_id: movieId })
-      const paths = rows<PathRow>(
-        await tx.run(relatedPaths(types, query.depth), { movie_id: movieId, limit: int(query.limit) })
-      )
+      // Nearest first means a deeper hop only matters when the nearer ones leave the limit
+      // unfilled, so each depth is searched only then: a movie with enough direct neighbours never
+      // pays for the neighbourhood of its neighbours, which around a hub is most of the graph.
+      let paths: PathRow[] = []
+      for (let depth = 1; depth <= query.depth && paths.length < query.limit; depth++) {
+        paths = rows<PathRow>(
+          await tx.run(relatedPaths(types, depth), { movie_id: movieId, limit: int(query.limit) })
+        )
+      }
       return { start: self.movie, found: paths }
     },
     { timeoutMs: config.txTimeoutMs }
