@@ -16,7 +16,7 @@ const id = (name: string) => `${prefix}-${name}`
 
 const QUERY = `
 MATCH (g:Genre {name: $genre})
-CALL (g) {${popularGenreMates('g', 'NOT c.movie_id IN $exclude')}
+CALL (g) {${popularGenreMates('g', 'NOT c.movie_id IN $exclude', '$walk')}
 }
 RETURN c.movie_id AS movie_id
 `
@@ -36,9 +36,9 @@ function walkedRows(node: ProfileNode): number {
 let db: Database
 let bigSize = 0
 
-async function mates(name: string, exclude: string[] = []) {
+async function mates(name: string, exclude: string[] = [], walk = true) {
   const result = await db.read((tx) =>
-    tx.run(`PROFILE ${QUERY}`, { genre: genre(name), exclude, max_per_genre: int(K) })
+    tx.run(`PROFILE ${QUERY}`, { genre: genre(name), exclude, walk, max_per_genre: int(K) })
   )
   const ids = result.records.map((r) => r.get('movie_id') as string).sort()
   return { ids, walked: walkedRows(result.summary.profile as unknown as ProfileNode) }
@@ -122,6 +122,12 @@ describe('the most popular movies of a genre', () => {
     const top = await mates('b')
     expect(top.walked).toBeGreaterThan(0)
     expect(top.ids).toEqual([id('b-00000'), id('b-00001'), id('b-pos')])
+  })
+
+  it('reads the members of a big genre when the caller rules the walk out', async () => {
+    const top = await mates('a', [], false)
+    expect(top.walked).toBe(0)
+    expect(top.ids).toEqual([id('a-mid0'), id('a-top0'), id('a-top1')])
   })
 
   it('never walks the index for a small genre', async () => {

@@ -14,16 +14,19 @@ const INDEX_WALK_MARGIN = 4
  * of genre `g` passing `keep`, by popularity (missing counts as 0) then movie_id. Both ways give
  * the same rows. The walk keeps only popularity > 0, so when it comes up short (a genre of
  * movies without popularity, as after a MovieLens-only import) the members are read instead.
- * `vars` must name `g` and every variable `keep` reads.
+ * `vars` must name `g` and every variable `keep` reads. `walkAllowed` is a Cypher condition
+ * that can rule the walk out: the estimate above assumes `keep` passes most movies, and a `keep`
+ * that passes only a few makes the walk read far more of the index before it finds enough.
  *
  * A null floor is how the walk is switched off: a range seek above null finds nothing, wherever
  * the planner places it. The hint asks for a seek, because a scan of the index would read it
  * whatever the floor, and with small statistics the planner sometimes prefers one.
  */
-export function popularGenreMates(vars: string, keep: string): string {
+export function popularGenreMates(vars: string, keep: string, walkAllowed = 'true'): string {
   return `
     WITH ${vars},
-         CASE WHEN COUNT { (g)<-[:IN_GENRE]-() } ^ 2 > ${INDEX_WALK_MARGIN} * $max_per_genre * COUNT { (:Movie) }
+         CASE WHEN ${walkAllowed}
+                   AND COUNT { (g)<-[:IN_GENRE]-() } ^ 2 > ${INDEX_WALK_MARGIN} * $max_per_genre * COUNT { (:Movie) }
               THEN 0.0 END AS popularity_floor
     WITH ${vars},
          COLLECT {

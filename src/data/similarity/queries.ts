@@ -59,7 +59,7 @@ CALL (m) {
       RETURN c, count(*) AS co, null AS edge, null AS edge_source, null AS hops
     UNION ALL
       MATCH (m)-[:IN_GENRE]->(g:Genre)
-      CALL (m, g) {${popularGenreMates('m, g', CANDIDATE_OK)}
+      CALL (m, g) {${popularGenreMates('m, g', CANDIDATE_OK, '$scope IS NULL')}
       }
       RETURN c, 0 AS co, null AS edge, null AS edge_source, null AS hops
     UNION ALL
