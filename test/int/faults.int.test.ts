@@ -107,6 +107,27 @@ function expectUnavailable(o: Outcome): void {
   expect(JSON.stringify(o.body), where).not.toMatch(/ECONNREFUSED|bolt:|127\.0\.0\.1|Neo\./)
 }
 
+/**
+ * Every request of the traffic at once, then /ready: each answers 503 in the error shape within
+ * `boundMs`, while /health keeps answering. Returns the /ready outcome for further checks.
+ */
+async function expectAllUnavailableWithin(
+  app: FastifyInstance,
+  movieId: string,
+  boundMs: number
+): Promise<Outcome> {
+  const outcomes = await Promise.all(traffic(movieId).map(([label, req]) => timed(app, label, req)))
+  for (const o of outcomes) {
+    expectUnavailable(o)
+    expect(o.ms, `${o.label} took ${Math.round(o.ms)} ms`).toBeLessThan(boundMs)
+  }
+  const ready = await timed(app, 'ready', { method: 'GET', url: '/ready' })
+  expect(ready.status).toBe(503)
+  expect(ready.ms).toBeLessThan(boundMs)
+  expect((await app.inject('/health')).statusCode).toBe(200)
+  return ready
+}
+
 describe('Neo4j outage during requests', () => {
   let app: FastifyInstance
   let neo4j: ThrowawayNeo4j
@@ -185,17 +206,9 @@ describe('Neo4j outage during requests', () => {
       expect(during.filter((o) => o.status === 503).length).toBeGreaterThan(0)
 
       // Every request, read or write, fails fast while Neo4j is down, even all at once.
-      const down = await Promise.all(traffic(movieId).map(([label, req]) => timed(app, label, req)))
-      for (const o of down) {
-        expectUnavailable(o)
-        expect(o.ms, `${o.label} took ${Math.round(o.ms)} ms`).toBeLessThan(BOUND_MS)
-      }
-      const ready = await timed(app, 'ready', { method: 'GET', url: '/ready' })
-      expect(ready.status).toBe(503)
+      const ready = await expectAllUnavailableWithin(app, movieId, BOUND_MS)
       expect(ready.retryAfter).toBe('5')
       expect(ready.body).toMatchObject({ error: { code: 'NOT_READY', details: { neo4j: 'down' } } })
-      expect(ready.ms).toBeLessThan(BOUND_MS)
-      expect((await app.inject('/health')).statusCode).toBe(200)
 
       await startLocalNeo4j(options)
       const back = await waitFor(async () => (await app.inject('/ready')).statusCode === 200, 60_000)
@@ -245,15 +258,7 @@ describe('Neo4j outage during requests', () => {
         // SIGSTOP freezes the JVM with its sockets open: connections neither answer nor fail.
         process.kill(pid as number, 'SIGSTOP')
         try {
-          const hung = await Promise.all(traffic(movieId).map(([label, req]) => timed(hungApp, label, req)))
-          for (const o of hung) {
-            expectUnavailable(o)
-            expect(o.ms, `${o.label} took ${Math.round(o.ms)} ms`).toBeLessThan(HUNG_BOUND_MS)
-          }
-          const ready = await timed(hungApp, 'ready', { method: 'GET', url: '/ready' })
-          expect(ready.status).toBe(503)
-          expect(ready.ms).toBeLessThan(HUNG_BOUND_MS)
-          expect((await hungApp.inject('/health')).statusCode).toBe(200)
+          await expectAllUnavailableWithin(hungApp, movieId, HUNG_BOUND_MS)
         } finally {
           process.kill(pid as number, 'SIGCONT')
         }
