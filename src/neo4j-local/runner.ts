@@ -44,6 +44,7 @@ export interface LocalNeo4jStatus {
 const STOP_TIMEOUT_MS = 60_000
 const POLL_MS = 500
 const LOG_TAIL_LINES = 20
+const ADMIN_HEAD_LINES = 5
 
 const boltUri = (port: number): string => `bolt://127.0.0.1:${port}`
 const httpUri = (port: number): string => `http://127.0.0.1:${port}`
@@ -177,12 +178,16 @@ async function setInitialPassword(artifacts: Artifacts, home: string, password: 
     'org.neo4j.cli.AdminTool',
     'dbms',
     'set-initial-password',
+    // A password may begin with '-' (a random base64url one does, one time in 64): without the end of
+    // options marker the admin tool reads it as an unknown option and refuses to start.
+    '--',
     password
   ]
   await new Promise<void>((done, reject) => {
     execFile(artifacts.java.bin, args, { cwd: home, env: instanceEnv(home) }, (error, stdout, stderr) => {
       if (!error) return done()
-      const output = `${stdout}${stderr}`.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n')
+      // The admin tool states the reason first and then prints its usage, so the head is what explains.
+      const output = `${stderr}${stdout}`.trim().split('\n').slice(0, ADMIN_HEAD_LINES).join('\n')
       reject(new Error(`Could not set the initial Neo4j password in ${home}:\n${output}`))
     })
   })

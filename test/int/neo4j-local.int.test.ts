@@ -1,6 +1,7 @@
 // Drives a real Neo4j from the local runner end to end. Slow: the first run downloads the jars with
 // Maven, and every run starts a JVM.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import type { Server } from 'node:net'
@@ -39,7 +40,12 @@ describe('a local Neo4j server', () => {
   let server: EphemeralNeo4jHandle
 
   beforeAll(async () => {
-    server = await startEphemeralNeo4j({ startTimeoutMs: START_TIMEOUT_MS })
+    // A leading '-' is what a random base64url password starts with one time in 64; the admin tool must
+    // take it as the password, not as an option.
+    server = await startEphemeralNeo4j({
+      startTimeoutMs: START_TIMEOUT_MS,
+      password: `-${randomBytes(12).toString('base64url')}`
+    })
   }, START_TIMEOUT_MS + 60_000)
 
   afterAll(async () => {
