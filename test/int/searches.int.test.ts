@@ -64,14 +64,14 @@ describe('searches', () => {
     )
   }
 
-  /** Full-text indexes may lag the commit; wait until the index shows every movie of this file. */
-  async function awaitIndexed(expected: number): Promise<void> {
+  /** Full-text indexes may lag the commit; wait until the index shows every movie titled with `q`. */
+  async function awaitIndexed(expected: number, q = word): Promise<void> {
     await db.readRows('CALL db.awaitIndexes(60)')
     const deadline = Date.now() + 30_000
     for (;;) {
       const [row] = await db.readRows<{ n: number }>(
         `CALL db.index.fulltext.queryNodes('movie_title_fulltext', $q) YIELD node RETURN count(node) AS n`,
-        { q: word }
+        { q }
       )
       if (row?.n === expected) return
       if (Date.now() > deadline) throw new Error(`full-text index shows ${row?.n} of ${expected} movies`)
@@ -318,6 +318,59 @@ describe('searches', () => {
       const res = await search(body)
       expect(res.statusCode).toBe(400)
       expect(res.json().error.code).toBe('VALIDATION_FAILED')
+    })
+  })
+
+  describe('when the limit cuts through equally relevant titles', () => {
+    // Six equal titles. The index returns equal scores in an order of its own, which is not
+    // popularity's: here the popular and the filtered-out titles sit at both ends of the index
+    // order, so a ranking that stops at the limit, or that skips the filters on the tied titles
+    // past it, answers differently whichever end the index starts from.
+    const tieWord = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`
+    const tied: [key: string, popularity: number, genre: string][] = [
+      ['h40', 40, 'Horror'],
+      ['c60', 60, 'Comedy'],
+      ['h10', 10, 'Horror'],
+      ['h20', 20, 'Horror'],
+      ['c50', 50, 'Comedy'],
+      ['h35', 35, 'Horror']
+    ]
+
+    beforeAll(async () => {
+      for (const [i, [key, popularity, genre]] of tied.entries()) {
+        await createMovie(key, `Tie ${tieWord}`, 1991 + i, popularity, [genre])
+      }
+      await awaitIndexed(tied.length, tieWord)
+    })
+
+    const ids = (created: Created): string[] => created.results.map((r) => r.movie_id)
+    const byKey = (...keys: string[]): string[] => keys.map((key) => movie[key] as string)
+
+    it('returns the most popular of them, in order', async () => {
+      expect(ids(await found(`tie ${tieWord}`, { limit: 1 }))).toEqual(byKey('c60'))
+      expect(ids(await found(`tie ${tieWord}`, { limit: 2 }))).toEqual(byKey('c60', 'c50'))
+      expect(ids(await found(tieWord, { limit: 6 }))).toEqual(byKey('c60', 'c50', 'h40', 'h35', 'h20', 'h10'))
+    })
+
+    it('filters the tied titles past the limit before ranking them', async () => {
+      const horror = await found(tieWord, { limit: 2, filters: { genre: 'horror' } })
+      expect(ids(horror)).toEqual(byKey('h40', 'h35'))
+      const older = await found(tieWord, { limit: 2, filters: { year_to: 1994 } })
+      expect(ids(older)).toEqual(byKey('c60', 'h40'))
+      const both = await found(tieWord, { limit: 5, filters: { genre: 'Comedy', year_to: 1995 } })
+      expect(ids(both)).toEqual(byKey('c60', 'c50'))
+    })
+
+    it('answers GET /search/movies with the same ranking', async () => {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/search/movies',
+        query: { q: tieWord, limit: '3', genre: 'horror' }
+      })
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json<{ results: Result[] }>().results.map((r) => r.movie_id)).toEqual(
+        byKey('h40', 'h35', 'h20')
+      )
     })
   })
 

@@ -3,16 +3,41 @@
  * src/lib/lucene.ts and always arrives as a parameter.
  */
 
-/** Title matches after filters, by relevance then popularity (movie id keeps ties stable). */
+/** Whether movie `m` passes the search filters; fixed text, the filter values are parameters. */
+const PASSES_FILTERS = `($year_from IS NULL OR m.year >= $year_from)
+    AND ($year_to IS NULL OR m.year <= $year_to)
+    AND ($genre IS NULL OR EXISTS {
+      MATCH (m)-[:IN_GENRE]->(g:Genre) WHERE toLower(g.name) = $genre
+    })`
+
+/**
+ * Title matches after filters, by relevance then popularity (movie id keeps ties stable).
+ *
+ * A common word ("the") matches a large part of the catalogue, and reading popularity and
+ * filters for every hit was what made such searches slow. The hits are sorted by score alone
+ * first, which reads nothing from the store; then filters are checked in that order only until
+ * `$limit` hits pass. Nothing scored below the last of those can make the page, but hits tied
+ * with it can (popularity and id break the tie), so those are checked too, and only the
+ * candidates are ranked in full. One index call keeps every score from the same index reader.
+ */
 export const SEARCH_MOVIE_TITLES = `
 CALL db.index.fulltext.queryNodes('movie_title_fulltext', $lucene) YIELD node, score
-WITH node AS m, score
-WHERE m:Movie
-  AND ($year_from IS NULL OR m.year >= $year_from)
-  AND ($year_to IS NULL OR m.year <= $year_to)
-  AND ($genre IS NULL OR EXISTS {
-    MATCH (m)-[:IN_GENRE]->(g:Genre) WHERE toLower(g.name) = $genre
-  })
+WITH node, score ORDER BY score DESC
+WITH collect(node) AS nodes, collect(score) AS scores
+CALL (nodes) {
+  UNWIND range(0, size(nodes) - 1) AS i
+  WITH i, nodes[i] AS m
+  WHERE ${PASSES_FILTERS}
+  WITH i LIMIT $limit
+  RETURN collect(i) AS passed
+}
+WITH nodes, scores, passed,
+     CASE WHEN size(passed) = $limit THEN passed[-1] ELSE size(nodes) END AS last
+WITH nodes, scores, passed, last,
+     CASE WHEN last < size(nodes) THEN size([s IN scores WHERE s >= scores[last]]) ELSE 0 END AS tie_end
+UNWIND passed + range(last + 1, tie_end - 1) AS i
+WITH nodes[i] AS m, scores[i] AS score, i > last AS unchecked
+WHERE NOT unchecked OR (${PASSES_FILTERS})
 RETURN m.movie_id AS movie_id, m.title AS title, m.year AS year, score
 ORDER BY score DESC, coalesce(m.popularity, 0.0) DESC, m.movie_id ASC
 LIMIT $limit
