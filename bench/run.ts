@@ -4,8 +4,9 @@
  * suite's ratio against a baseline measured in the same process.
  *
  *   npm run bench -- --suites import,api --scale small
+ *   npm run bench -- --suites api --keep     (re-runs one suite, keeps the other sections)
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -14,6 +15,8 @@ import { migrate } from '../src/db/migrate.js'
 import { startEphemeralNeo4j } from '../src/neo4j-local/index.js'
 import { PROJECT_ROOT } from '../src/paths.js'
 import { describeMachine } from './lib/machine.js'
+import { mergeSections, renderSections, runLine } from './lib/report.js'
+import type { Section } from './lib/report.js'
 import { table } from './lib/stats.js'
 import { SUITES } from './suites/index.js'
 import type { BenchContext, Scale } from './suites/types.js'
@@ -23,7 +26,8 @@ async function main(): Promise<void> {
     options: {
       suites: { type: 'string', default: Object.keys(SUITES).join(',') },
       scale: { type: 'string', default: 'full' },
-      out: { type: 'string', default: join(PROJECT_ROOT, 'BENCHMARKS.md') }
+      out: { type: 'string', default: join(PROJECT_ROOT, 'BENCHMARKS.md') },
+      keep: { type: 'boolean', default: false }
     }
   })
   const scale = values.scale as Scale
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
     txTimeoutMs: 600_000,
     connectionTimeoutMs: 10_000
   })
-  const sections: string[] = []
+  const sections: Section[] = []
   try {
     await migrate(db)
     const ctx: BenchContext = {
@@ -67,10 +71,13 @@ async function main(): Promise<void> {
       const suite = SUITES[name]
       if (!suite) continue
       ctx.log(`suite ${name}: ${suite.title}`)
-      const started = Date.now()
-      sections.push(
-        `## ${suite.title}\n\n${await suite.run(ctx)}\n\n_Suite time: ${((Date.now() - started) / 1000).toFixed(0)} s._`
-      )
+      const started = new Date()
+      const text = await suite.run(ctx)
+      const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0)
+      sections.push({
+        title: suite.title,
+        body: `${runLine(started, scale)}\n\n${text}\n\n_Suite time: ${seconds} s._`
+      })
     }
   } finally {
     await db.close()
@@ -81,7 +88,8 @@ async function main(): Promise<void> {
   const header = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench\` on ${new Date().toISOString()} (scale: ${scale}, suites: ${names.join(', ')}).`,
+    `Written by \`npm run bench\` on ${new Date().toISOString()} (scale: ${scale}, suites: ${names.join(', ')}` +
+      `${values.keep ? '; other sections kept from an earlier run' : ''}). Each section says when it ran.`,
     'Latencies are medians and percentiles of many requests; ratios compare against a baseline measured',
     'in the same process on the same server, because absolute figures on a shared 2-core machine move',
     'from run to run.',
@@ -98,7 +106,13 @@ async function main(): Promise<void> {
       ]
     )
   ].join('\n')
-  await writeFile(values.out, `${header}\n\n${sections.join('\n\n')}\n`)
+  const previous = values.keep ? await readFile(values.out, 'utf8').catch(() => null) : null
+  const merged = mergeSections(
+    sections,
+    previous,
+    Object.values(SUITES).map((suite) => suite.title)
+  )
+  await writeFile(values.out, `${header}\n\n${renderSections(merged)}\n`)
   console.error(`wrote ${values.out}`)
 }
 
