@@ -24,6 +24,16 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, ty
 /** Service ids: URL-safe, bounded; generated ids are UUIDs but callers may bring their own. */
 export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' })
 
+/**
+ * A list query parameter: comma-separated (`types=SEQUEL_OF,REMAKE_OF`) or repeated
+ * (`types=SEQUEL_OF&types=REMAKE_OF`), the one convention of every list parameter. Its items are
+ * checked after splitting, so a bad one is named in the 400 rather than reported as a pattern
+ * mismatch.
+ */
+export function ListParam(description: string, maxItems: number) {
+  return Type.Array(Type.String({ maxLength: 4096 }), { minItems: 1, maxItems, description })
+}
+
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO-8601 date-time, UTC' })
 export const DateOnly = Type.String({ format: 'date', description: 'ISO-8601 calendar date' })
 

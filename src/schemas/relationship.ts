@@ -7,7 +7,7 @@ import {
   RELATIONSHIP_TYPES,
   SYMMETRIC_TYPES
 } from '../domain/relationship-types.js'
-import { Id, Page, PageQuery, Timestamp } from './common.js'
+import { Id, ListParam, Page, PageQuery, Timestamp } from './common.js'
 
 type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
 
@@ -63,13 +63,11 @@ export type PutRelationshipBody = Static<typeof PutRelationshipBody>
 export const RelationshipQuery = Type.Object(
   {
     type: Type.Optional(
-      Type.Array(RelationshipTypeName, {
-        minItems: 1,
-        maxItems: RELATIONSHIP_TYPES.length,
-        description:
-          'Only these types. Repeat the parameter for several (type=SEQUEL_OF&type=REMAKE_OF); ' +
-          'a comma-separated list is not accepted. Default: every type.'
-      })
+      ListParam(
+        `Only these types, from: ${RELATIONSHIP_TYPES.join(', ')}. Comma-separated ` +
+          '(type=SEQUEL_OF,REMAKE_OF) or repeated (type=SEQUEL_OF&type=REMAKE_OF); default every type.',
+        RELATIONSHIP_TYPES.length
+      )
     ),
     direction: Type.Optional(
       directionName({

@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import type { Static } from 'typebox'
 import { TRAVERSAL_BOUNDS } from '../config/traversal.js'
 import { RELATIONSHIP_TYPES } from '../domain/relationship-types.js'
-import { Id } from './common.js'
+import { Id, ListParam } from './common.js'
 
 const B = TRAVERSAL_BOUNDS
 
@@ -20,17 +20,9 @@ const Limit = Type.Integer({
 const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()])
 const Fraction = (description: string) => Type.Number({ minimum: 0, maximum: 1, description })
 
-/**
- * A list parameter: comma-separated (`types=SEQUEL_OF,REMAKE_OF`) or repeated
- * (`types=SEQUEL_OF&types=REMAKE_OF`). Its items are checked after splitting, so a bad one is
- * named in the 400 rather than reported as a pattern mismatch.
- */
-function ListParam(description: string) {
-  return Type.Array(Type.String({ maxLength: 4096 }), { minItems: 1, maxItems: B.maxExclude, description })
-}
-
 const TypesParam = ListParam(
-  `Edge types to follow, from: ${RELATIONSHIP_TYPES.join(', ')}. Comma-separated or repeated; default every type.`
+  `Edge types to follow, from: ${RELATIONSHIP_TYPES.join(', ')}. Comma-separated or repeated; default every type.`,
+  B.maxExclude
 )
 
 export const MovieIdParams = Type.Object({ movie_id: Id })
@@ -53,7 +45,7 @@ export const SimilarQuery = Type.Object(
     limit: Limit,
     min_score: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'Drop items scoring below' }),
     exclude: Type.Optional(
-      ListParam(`movie_ids to leave out, comma-separated or repeated (at most ${B.maxExclude})`)
+      ListParam(`movie_ids to leave out, comma-separated or repeated (at most ${B.maxExclude})`, B.maxExclude)
     )
   },
   { additionalProperties: false }

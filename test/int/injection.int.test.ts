@@ -290,7 +290,7 @@ describe('Cypher injection', () => {
     }
   })
 
-  it('enforces the relationship-type allow-list in the schema', async () => {
+  it('enforces the relationship-type allow-list, in the schema and in every list of types', async () => {
     for (const payload of [
       ...PAYLOADS,
       'similar_to',
@@ -305,11 +305,11 @@ describe('Cypher injection', () => {
         { method: 'DELETE', url: `/movies/${movieA}/relationships/${p}/${movieB}` },
         '/type'
       )
-      await refusedBySchema({ method: 'GET', url: `/movies/${movieA}/relationships?type=${p}` }, '/type/0')
       // Lists of types are split on commas and trimmed first, then each item is checked against
       // the same allow-list, so only a padded name is accepted there.
       if (payload === 'SIMILAR_TO ') continue
       for (const url of [
+        `/movies/${movieA}/relationships?type=${p}`,
         `/movies/${movieA}/related?types=${p}`,
         `/paths/shortest?from=${movieA}&to=${movieB}&types=${p}`
       ]) {

@@ -5,7 +5,6 @@ import { rows } from '../../db/database.js'
 import type { Database } from '../../db/database.js'
 import {
   RELATIONSHIP_DIRECTIONS,
-  RELATIONSHIP_TYPES,
   SYMMETRIC_TYPES,
   canonicalEndpoints,
   isRelationshipType,
@@ -15,6 +14,7 @@ import {
 import type { RelationshipDirection, RelationshipType } from '../../domain/relationship-types.js'
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
+import { parseTypes } from '../traversals/params.js'
 import type {
   PutRelationshipBody,
   RelationshipItem,
@@ -128,7 +128,7 @@ export async function listRelationships(
     return rows<RelationshipItem>(
       await tx.run(LIST_RELATIONSHIPS, {
         movie_id: movieId,
-        types: query.type ?? [...RELATIONSHIP_TYPES],
+        types: parseTypes(query.type, 'type'),
         symmetric_types: [...SYMMETRIC_TYPES],
         direction: query.direction ?? 'both',
         ...after,
