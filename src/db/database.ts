@@ -60,11 +60,22 @@ const TIMEOUT_CODES = new Set([
   'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration'
 ])
 
+/**
+ * The properties a uniqueness refusal names ("Node(7) already exists with label `Genre` and
+ * property `name` = 'Drama'"), so callers can tell which key clashed; empty when it names none.
+ */
+export function constraintFields(message: string): string[] {
+  return [...message.matchAll(/`([^`]+)` = /g)].map((match) => match[1] as string)
+}
+
 /** Maps a driver error to a domain error; anything unknown is returned as it came. */
 export function mapNeo4jError(err: unknown): unknown {
   if (!(err instanceof Neo4jError)) return err
   if (err.code === CONSTRAINT_FAILED) {
-    return new ConflictError('The write conflicts with an existing record', { neo4j_code: err.code })
+    return new ConflictError('The write conflicts with an existing record', {
+      neo4j_code: err.code,
+      fields: constraintFields(err.message)
+    })
   }
   if (err.code === ENTITY_NOT_FOUND) {
     // The queries never address nodes by internal id, so this only happens when a node the

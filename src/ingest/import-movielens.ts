@@ -32,7 +32,7 @@ import type {
   MovieLensRating,
   MovieLensTag
 } from './movielens.js'
-import { writeMovieBatch } from './movie-writer.js'
+import { newGenreCache, writeMovieBatch } from './movie-writer.js'
 import type { GenreCache, MovieRow } from './movie-writer.js'
 import { planMovieLensMovie, MOVIELENS_SOURCE } from './plan.js'
 import { ENSURE_USERS, MOVIES_BY_MOVIELENS_ID, WRITE_RATINGS, WRITE_TAGS } from './queries.js'
@@ -128,7 +128,12 @@ export async function importMovieLens(
   const moviesPath = paths.get('movies')
   if (!moviesPath) throw new Error(`${dir} has no movies.csv (or movies.csv.gz)`)
 
-  const state: RunState = { movieIds: new Map(), missing: new Set(), users: new Set(), genres: new Set() }
+  const state: RunState = {
+    movieIds: new Map(),
+    missing: new Set(),
+    users: new Set(),
+    genres: newGenreCache()
+  }
   const files: FileSummary[] = []
   const linksPath = paths.get('links')
   const links = linksPath ? await readLinks(linksPath, options) : undefined

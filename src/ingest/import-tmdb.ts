@@ -18,7 +18,7 @@ import { canonicalEndpoints } from '../domain/relationship-types.js'
 import { batches } from './batch.js'
 import { openInput, readLines } from './input.js'
 import type { Input } from './input.js'
-import { writeMovieBatch } from './movie-writer.js'
+import { newGenreCache, writeMovieBatch } from './movie-writer.js'
 import type { MovieRow } from './movie-writer.js'
 import { planTmdbMovie, tmdbListScore } from './plan.js'
 import {
@@ -91,7 +91,7 @@ async function loadMovies(
   fileRun: FileRun,
   options: ImportOptions
 ): Promise<void> {
-  const genres = new Set<string>()
+  const genres = newGenreCache()
   const parsed = parseRows(lineRows(readLines(source)), parseTmdbLine, fileRun.rejects, fileRun.progress)
   const grouped = batches(parsed, {
     size: batchSizeOf(options),
@@ -103,6 +103,7 @@ async function loadMovies(
     const movieRows: MovieRow<TmdbRecord>[] = batch.map((located) => ({
       located,
       genres: located.value.movie.genres,
+      genre_ids: located.value.genre_ids,
       keys: {
         key: located.value.movie.tmdb_id,
         tmdb_id: located.value.movie.tmdb_id,

@@ -8,7 +8,7 @@ import { int } from '../db/convert.js'
 import { rows } from '../db/database.js'
 import type { Database } from '../db/database.js'
 import type { MovieCandidates, MoviePlan } from './plan.js'
-import { ENSURE_GENRES, MOVIE_CANDIDATES, writeMovies } from './queries.js'
+import { ENSURE_GENRES, ENSURE_GENRE_TMDB_IDS, MOVIE_CANDIDATES, writeMovies } from './queries.js'
 import type { FileRun } from './writer.js'
 import { run, writeBatch, writeOrSplit } from './writer.js'
 import type { Located } from './rows.js'
@@ -34,10 +34,18 @@ export interface CandidateKeys {
   movielens_id: number | null
 }
 
+/** A genre's id in the source (TMDB's genre ids). */
+export interface SourceGenreId {
+  name: string
+  tmdb_genre_id: number
+}
+
 export interface MovieRow<T> {
   located: Located<T>
   keys: CandidateKeys
   genres: string[]
+  /** Ids the source gives for some of `genres`. */
+  genre_ids?: SourceGenreId[]
 }
 
 export interface MovieOutcome<T> {
@@ -48,8 +56,31 @@ export interface MovieOutcome<T> {
   reason?: string
 }
 
-/** Genre names already merged by this run, so each is merged once. */
-export type GenreCache = Set<string>
+/** Genre names, and genre ids, already written by this run, so each is written once. */
+export interface GenreCache {
+  names: Set<string>
+  /** `<tmdb_genre_id>:<name>` */
+  ids: Set<string>
+}
+
+export function newGenreCache(): GenreCache {
+  return { names: new Set(), ids: new Set() }
+}
+
+const genreIdKey = (genre: SourceGenreId): string => `${genre.tmdb_genre_id}:${genre.name}`
+
+/**
+ * The genre ids of `part` not yet written by this run, each id once (its first name wins within
+ * the batch as it does in the graph), in name order like the genres themselves.
+ */
+function pendingGenreIds(part: readonly MovieRow<unknown>[], cache: GenreCache): SourceGenreId[] {
+  const byId = new Map<number, SourceGenreId>()
+  for (const genre of part.flatMap((row) => row.genre_ids ?? [])) {
+    if (!cache.ids.has(genreIdKey(genre)) && !byId.has(genre.tmdb_genre_id))
+      byId.set(genre.tmdb_genre_id, genre)
+  }
+  return [...byId.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
 
 /**
  * Plans and writes one batch of movie rows in one transaction. A row refused by a uniqueness
@@ -65,12 +96,20 @@ export async function writeMovieBatch<T>(
 ): Promise<MovieOutcome<T>[]> {
   const outcomes: MovieOutcome<T>[] = []
   const attempt = async (part: MovieRow<T>[]): Promise<void> => {
-    const names = [...new Set(part.flatMap((row) => row.genres))].filter((name) => !genres.has(name)).sort()
+    const names = [...new Set(part.flatMap((row) => row.genres))]
+      .filter((name) => !genres.names.has(name))
+      .sort()
+    const ids = pendingGenreIds(part, genres)
     const done = await writeBatch(db, fileRun, async (tx) => {
       if (names.length > 0) await run(tx, ENSURE_GENRES, { names })
+      if (ids.length > 0) {
+        const rows = ids.map((genre) => ({ name: genre.name, tmdb_genre_id: int(genre.tmdb_genre_id) }))
+        await run(tx, ENSURE_GENRE_TMDB_IDS, { genres: rows })
+      }
       return planAndWrite(tx, part, mergeKey, plan)
     })
-    for (const name of names) genres.add(name)
+    for (const name of names) genres.names.add(name)
+    for (const genre of ids) genres.ids.add(genreIdKey(genre))
     outcomes.push(...done)
   }
   await writeOrSplit(batch, attempt, async (row, reason) => {

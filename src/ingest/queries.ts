@@ -23,6 +23,19 @@ MERGE (g:Genre {name: name})
   ON CREATE SET g.created_at = datetime()
 `
 
+/**
+ * The source's ids for genres that have none yet, run after ENSURE_GENRES. A genre is its name
+ * here: a genre that already has an id keeps it, and an id another genre holds stays with that
+ * genre (the uniqueness constraint would refuse the batch otherwise).
+ */
+export const ENSURE_GENRE_TMDB_IDS = `
+UNWIND $genres AS genre
+MATCH (g:Genre {name: genre.name})
+WHERE g.tmdb_genre_id IS NULL
+  AND NOT EXISTS { MATCH (:Genre {tmdb_genre_id: genre.tmdb_genre_id}) }
+SET g.tmdb_genre_id = genre.tmdb_genre_id
+`
+
 /** Users not there yet; existing ones are only read, so re-imports take no user locks. */
 export const ENSURE_USERS = `
 UNWIND $user_ids AS id

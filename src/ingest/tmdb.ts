@@ -41,8 +41,16 @@ export interface TmdbCollection {
   name: string
 }
 
+/** A genre as TMDB names it, with TMDB's id for it. */
+export interface TmdbGenre {
+  name: string
+  tmdb_genre_id: number
+}
+
 export interface TmdbRecord {
   movie: TmdbMovie
+  /** The movie's genres that come with an id, in TMDB's order, each name once. */
+  genre_ids: TmdbGenre[]
   collection: TmdbCollection | null
   /** TMDB ids in TMDB's order, without duplicates or the movie itself. */
   similar: number[]
@@ -127,30 +135,38 @@ export function parseTmdbMovie(details: unknown): ParseResult<TmdbRecord> {
       release_date: release?.date ?? null,
       year: release?.year ?? null,
       runtime: runtime.value === 0 ? null : runtime.value,
-      genres: genres.value,
+      genres: genres.value.names,
       popularity: popularity.value,
       vote_average: voteAverage.value,
       vote_count: voteCount.value,
       original_language: language.value,
       poster_path: poster.value
     },
+    genre_ids: genres.value.ids,
     collection: collection.value,
     similar: similar.value,
     recommended: recommended.value
   })
 }
 
-function parseGenreList(value: unknown): ParseResult<string[]> {
-  if (value === undefined || value === null) return ok([])
+function parseGenreList(value: unknown): ParseResult<{ names: string[]; ids: TmdbGenre[] }> {
+  if (value === undefined || value === null) return ok({ names: [], ids: [] })
   if (!Array.isArray(value)) return fail(`genres must be an array, got ${show(value)}`)
   const names: string[] = []
+  const ids: TmdbGenre[] = []
   for (const [index, genre] of value.entries()) {
     const name = isRecord(genre) ? requiredStringField(genre['name'], `genres[${index}].name`) : undefined
     if (!name) return fail(`genres[${index}] must be an object with a name, got ${show(genre)}`)
     if (!name.ok) return name
-    if (!names.includes(name.value)) names.push(name.value)
+    if (names.includes(name.value)) continue
+    names.push(name.value)
+    const rawId = (genre as Record<string, unknown>)['id']
+    if (rawId === undefined || rawId === null) continue
+    const id = positiveIntegerField(rawId, `genres[${index}].id`)
+    if (!id.ok) return id
+    ids.push({ name: name.value, tmdb_genre_id: id.value })
   }
-  return ok(names)
+  return ok({ names, ids })
 }
 
 function parseCollection(value: unknown): ParseResult<TmdbCollection | null> {

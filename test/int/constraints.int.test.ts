@@ -29,6 +29,15 @@ describe('uniqueness constraints and value types against real Neo4j', () => {
     expect(row).toEqual({ n: 1, type: 'INTEGER NOT NULL' })
   })
 
+  it('refuses a second genre with the same tmdb_genre_id, naming the property', async () => {
+    const tmdb = int(1_000_000_000 + Math.floor(Math.random() * 1_000_000_000))
+    const create = 'CREATE (:Genre {name: $name, tmdb_genre_id: $tmdb, test_tag: $tag})'
+    await db.writeRows(create, { name: uid('genre'), tmdb, tag })
+    const refusal = await db.writeRows(create, { name: uid('genre'), tmdb, tag }).catch((err: unknown) => err)
+    expect(refusal).toBeInstanceOf(ConflictError)
+    expect((refusal as ConflictError).details).toMatchObject({ fields: ['tmdb_genre_id'] })
+  })
+
   it('refuses a second review with the same tweet_id as a conflict', async () => {
     const tweetId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`
     const create = 'CREATE (:Review {review_id: $id, tweet_id: $tweet, test_tag: $tag})'

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../src/db/database.js'
+import { int } from '../../src/db/convert.js'
 import { buildTestApp } from '../helpers/app.js'
 import { testDatabase, uid } from '../helpers/neo4j.js'
 
@@ -91,6 +92,33 @@ describe('genres', () => {
     })
     expectError(dupTmdb, 409, ['CONFLICT'])
     expect(dupTmdb.json().error.details).toEqual({ fields: ['tmdb_genre_id'] })
+  })
+
+  it('gives a tmdb_genre_id to one genre only, however many ask for it at once', async () => {
+    const tmdb = tmdbGenreId()
+    const names = Array.from({ length: 8 }, () => name())
+    const answers = await Promise.all(
+      names.map((n) =>
+        app.inject({ method: 'POST', url: '/genres', payload: { name: n, tmdb_genre_id: tmdb } })
+      )
+    )
+    const statuses = answers.map((res) => res.statusCode).sort()
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409])
+    for (const res of answers.filter((r) => r.statusCode === 409)) {
+      expectError(res, 409, ['CONFLICT'])
+      expect(res.json().error.details).toEqual({ fields: ['tmdb_genre_id'] })
+    }
+    const holders = await db.readRows<{ name: string }>(
+      'MATCH (g:Genre {tmdb_genre_id: $tmdb}) RETURN g.name AS name',
+      { tmdb: int(tmdb) }
+    )
+    const winner = answers.find((res) => res.statusCode === 201)?.json() as GenreJson
+    expect(holders).toEqual([{ name: winner.name }])
+    const [created] = await db.readRows<{ n: number }>(
+      'MATCH (g:Genre) WHERE g.name IN $names RETURN count(g) AS n',
+      { names }
+    )
+    expect(created?.n).toBe(1)
   })
 
   it('answers 404 for an unknown genre', async () => {

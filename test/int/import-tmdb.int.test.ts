@@ -240,6 +240,60 @@ describe('importTmdb', () => {
     })
   })
 
+  it('gives genres their TMDB ids, never taking one from the genre that holds it', async () => {
+    const { space, copy } = await fixtures()
+    const tag = `Genre ${space.offset}`
+    const [fresh, clash, held, other] = ['Fresh', 'Clash', 'Held', 'Other'].map((n) => `${tag} ${n}`) as [
+      string,
+      string,
+      string,
+      string
+    ]
+    const [idFresh, idHeld, idOffered] = [space.id(1_999_001), space.id(1_999_002), space.id(1_999_003)]
+    await db.writeRows('CREATE (:Genre {name: $held, tmdb_genre_id: $id, created_at: datetime()})', {
+      held,
+      id: int(idHeld)
+    })
+    const file = join(copy.dir, 'genres.jsonl')
+    const movie = (n: number, genres: { id: number; name: string }[]) =>
+      JSON.stringify({ id: space.id(1_990_000 + n), title: `${tag} movie ${n}`, genres })
+    await writeFile(
+      file,
+      [
+        movie(1, [
+          { id: idFresh, name: fresh },
+          { id: idHeld, name: clash }
+        ]),
+        movie(2, [{ id: idOffered, name: held }]),
+        movie(3, [{ id: idFresh, name: other }])
+      ].join('\n')
+    )
+    const genres = () =>
+      db.readRows<{ name: string; id: number | null; movies: number }>(
+        `MATCH (g:Genre) WHERE g.name STARTS WITH $tag
+         RETURN g.name AS name, g.tmdb_genre_id AS id, COUNT { (g)<-[:IN_GENRE]-(:Movie) } AS movies
+         ORDER BY name`,
+        { tag }
+      )
+    try {
+      const first = await importTmdb(db, file, {})
+      expect([first.created, first.rejected]).toEqual([3, 0])
+      const expected = [
+        { name: clash, id: null, movies: 1 },
+        { name: fresh, id: idFresh, movies: 1 },
+        { name: held, id: idHeld, movies: 1 },
+        { name: other, id: null, movies: 1 }
+      ]
+      expect(await genres()).toEqual(expected)
+
+      const second = await importTmdb(db, file, {})
+      expect([second.created, second.updated, second.unchanged, second.rejected]).toEqual([0, 0, 3, 0])
+      expect(await genres()).toEqual(expected)
+    } finally {
+      await db.writeRows('MATCH (g:Genre) WHERE g.name STARTS WITH $tag DETACH DELETE g', { tag })
+    }
+  })
+
   it('reads gzip from stdin, refuses an IMDb id that belongs to another movie', async () => {
     const { space, copy } = await fixtures()
     await db.writeRows(

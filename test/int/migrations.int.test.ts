@@ -17,6 +17,7 @@ const CONSTRAINTS: Array<[string, string]> = [
   ['Movie', 'tmdb_id'],
   ['Movie', 'imdb_id'],
   ['Genre', 'name'],
+  ['Genre', 'tmdb_genre_id'],
   ['Review', 'review_id'],
   ['Review', 'tweet_id'],
   ['Rating', 'rating_id'],

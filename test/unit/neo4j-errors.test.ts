@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Neo4jError } from 'neo4j-driver'
-import { mapNeo4jError } from '../../src/db/database.js'
+import { constraintFields, mapNeo4jError } from '../../src/db/database.js'
 import { ConflictError, TimeoutError, UnavailableError } from '../../src/errors.js'
 
 const neoError = (message: string, code: string) => new Neo4jError(message, code, 'N/A', 'N/A')
@@ -53,5 +53,28 @@ describe('mapNeo4jError', () => {
     expect(mapNeo4jError(syntax)).toBe(syntax)
     const plain = new Error('boom')
     expect(mapNeo4jError(plain)).toBe(plain)
+  })
+})
+
+describe('constraintFields', () => {
+  it('names the properties of the key a uniqueness refusal reports', () => {
+    expect(
+      constraintFields('Node(42) already exists with label `Genre` and property `tmdb_genre_id` = 18')
+    ).toEqual(['tmdb_genre_id'])
+    expect(
+      constraintFields("Node(7) already exists with label `Movie` and properties `a` = 'x = `y`', `b` = 2")
+    ).toEqual(['a', 'b'])
+    expect(constraintFields('exists')).toEqual([])
+  })
+
+  it('travels in the details of the mapped conflict', () => {
+    const mapped = mapNeo4jError(
+      neoError(
+        "Node(1) already exists with label `Genre` and property `name` = 'Drama'",
+        'Neo.ClientError.Schema.ConstraintValidationFailed'
+      )
+    )
+    expect(mapped).toBeInstanceOf(ConflictError)
+    expect((mapped as ConflictError).details).toMatchObject({ fields: ['name'] })
   })
 })

@@ -16,7 +16,7 @@ export const GET_GENRE = `
 MATCH (g:Genre {name: $name})
 RETURN ${GENRE} AS genre`
 
-/** tmdb_genre_id has no constraint; another genre already using it is reported, not duplicated. */
+/** The genre holding a tmdb_genre_id, so a 409 can name it (the constraint backs this up). */
 export const FIND_GENRE_BY_TMDB_ID = `
 MATCH (g:Genre {tmdb_genre_id: $tmdb_genre_id})
 RETURN g.name AS name

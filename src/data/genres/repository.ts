@@ -55,8 +55,15 @@ export async function createGenre(db: Database, body: GenreCreateBody): Promise<
       return { genre: row.genre }
     })
   } catch (err) {
-    // The name is the only unique key of a genre, so a constraint refusal can only be about it.
+    // The lookup above names the holder of a tmdb_genre_id; the constraint still refuses the one
+    // of two concurrent creates that both found none.
     if (err instanceof ConflictError) {
+      const fields = (err.details as { fields?: string[] } | undefined)?.fields ?? []
+      if (fields.includes('tmdb_genre_id')) {
+        throw new ConflictError(`Another genre already has tmdb_genre_id ${body.tmdb_genre_id}`, {
+          fields: ['tmdb_genre_id']
+        })
+      }
       throw new ConflictError(`Genre ${JSON.stringify(name)} already exists`, { fields: ['name'] })
     }
     throw err

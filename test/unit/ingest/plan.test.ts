@@ -154,6 +154,10 @@ function tmdbRecord(
       poster_path: null,
       ...overrides
     },
+    genre_ids: [
+      { name: 'Animation', tmdb_genre_id: 16 },
+      { name: 'Family', tmdb_genre_id: 10751 }
+    ],
     collection: null,
     similar: [],
     recommended: [],

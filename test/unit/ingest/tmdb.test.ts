@@ -32,11 +32,31 @@ describe('parseTmdbMovie', () => {
           original_language: null,
           poster_path: null
         },
+        genre_ids: [],
         collection: null,
         similar: [],
         recommended: []
       }
     })
+  })
+
+  it("keeps TMDB's genre ids beside the names, each genre once", () => {
+    const result = parseTmdbMovie({
+      ...minimal,
+      genres: [
+        { id: 28, name: 'Action' },
+        { name: 'Heist' },
+        { id: 878, name: 'Science Fiction' },
+        { id: 28, name: 'Action' }
+      ]
+    })
+    expect(result.ok && [result.value.movie.genres, result.value.genre_ids]).toEqual([
+      ['Action', 'Heist', 'Science Fiction'],
+      [
+        { name: 'Action', tmdb_genre_id: 28 },
+        { name: 'Science Fiction', tmdb_genre_id: 878 }
+      ]
+    ])
   })
 
   it("reads TMDB's empty values as unknown: '' dates and overviews, runtime 0", () => {
@@ -74,6 +94,8 @@ describe('parseTmdbMovie', () => {
     [{ original_language: 'English' }, 'original_language must be an ISO 639 code, got "English"'],
     [{ poster_path: 'poster.jpg' }, 'poster_path must start with /, got "poster.jpg"'],
     [{ genres: [{ id: 18 }] }, 'missing field genres[0].name'],
+    [{ genres: [{ id: '18', name: 'Drama' }] }, 'genres[0].id must be a positive integer, got "18"'],
+    [{ genres: [{ id: 0, name: 'Drama' }] }, 'genres[0].id must be a positive integer, got 0'],
     [{ genres: 'Drama' }, 'genres must be an array, got "Drama"'],
     [{ belongs_to_collection: { id: 263 } }, 'missing field belongs_to_collection.name'],
     [{ similar: { results: [{ id: 'x' }] } }, 'similar.results[0].id must be a positive integer, got "x"'],
