@@ -460,6 +460,8 @@ describe('GET /movies/:movie_id/relationships', () => {
     const res = await list(uid('ghost'))
     expect(res.statusCode).toBe(404)
     expect(res.json().error.code).toBe('NOT_FOUND')
+    // The parameters are checked before the movie is looked up: a bad request is a 400 either way.
+    expect((await list(uid('ghost'), '?type=SEQUEL_OF,NOPE')).statusCode).toBe(400)
   })
 
   it('rejects bad paging and filter values with 400', async () => {

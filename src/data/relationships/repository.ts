@@ -123,12 +123,13 @@ export async function listRelationships(
 ): Promise<RelationshipPage> {
   const limit = query.limit
   const after = afterCursor(query.cursor)
+  const types = parseTypes(query.type, 'type')
   const found = await db.read(async (tx) => {
     await requireMovies(tx, [movieId])
     return rows<RelationshipItem>(
       await tx.run(LIST_RELATIONSHIPS, {
         movie_id: movieId,
-        types: parseTypes(query.type, 'type'),
+        types,
         symmetric_types: [...SYMMETRIC_TYPES],
         direction: query.direction ?? 'both',
         ...after,
