@@ -14,7 +14,7 @@ const PASSES_FILTERS = `($year_from IS NULL OR m.year >= $year_from)
  * Title matches after filters, by relevance then popularity (movie id keeps ties stable).
  *
  * A common word ("the") matches a large part of the catalogue, and reading popularity and
- * filters for every hit was what made such searches slow. The hits are sorted by score alone
+ * filters for every hit would make such searches slow. So the hits are sorted by score alone
  * first, which reads nothing from the store; then filters are checked in that order only until
  * `$limit` hits pass. Nothing scored below the last of those can make the page, but hits tied
  * with it can (popularity and id break the tie), so those are checked too, and only the
