@@ -15,8 +15,8 @@ import { labelFor, scoreSentiment } from '../lib/sentiment.js'
 import { ratingId, scoreFields } from '../data/ratings/repository.js'
 import { DEFAULT_DEMO_DIR, readDemoData } from './demo-data.js'
 import type { DemoData, DemoSearch } from './demo-data.js'
+import { ENSURE_GENRES, ENSURE_GENRE_TMDB_IDS } from '../ingest/queries.js'
 import {
-  MERGE_GENRES,
   MERGE_MOVIES,
   MERGE_RATINGS,
   MERGE_REVIEWS,
@@ -126,12 +126,12 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   })
 
   await db.write(async (tx) => {
-    await runBatched(
-      tx,
-      MERGE_GENRES,
-      data.genres.map((g) => ({ name: g.name, tmdb_genre_id: int(g.tmdb_genre_id) })),
-      size
-    )
+    // The importers' rule: a genre is its name, and keeps an id it has; an id another genre
+    // holds stays there, so an operator's genres never stop the demo from loading.
+    await tx.run(ENSURE_GENRES, { names: data.genres.map((g) => g.name) })
+    await tx.run(ENSURE_GENRE_TMDB_IDS, {
+      genres: data.genres.map((g) => ({ name: g.name, tmdb_genre_id: int(g.tmdb_genre_id) }))
+    })
     await runBatched(tx, MERGE_USERS, data.users, size)
     const movieIds = await writeMovies(tx, data, size)
     const movieId = (tmdb: number): string => {

@@ -5,13 +5,6 @@
 import { relationshipTypeToken } from '../domain/relationship-types.js'
 import type { RelationshipType } from '../domain/relationship-types.js'
 
-export const MERGE_GENRES = `
-UNWIND $rows AS row
-MERGE (g:Genre {name: row.name})
-  ON CREATE SET g.created_at = datetime()
-SET g.tmdb_genre_id = row.tmdb_genre_id
-`
-
 /**
  * Keyed on tmdb_id like the TMDB importer, so a movie already there under that id is updated in
  * place. updated_at moves only when a value or the genre set changes; genres not listed are removed.

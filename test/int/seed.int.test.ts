@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto'
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Command } from 'commander'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { registerSeedCommand } from '../../src/cli/seed-command.js'
 import type { Database } from '../../src/db/database.js'
+import { int } from '../../src/db/convert.js'
 import { canonicalEndpoints, isSymmetric } from '../../src/domain/relationship-types.js'
 import { scoreSentiment } from '../../src/lib/sentiment.js'
-import { readDemoData } from '../../src/seed/demo-data.js'
+import { DEFAULT_DEMO_DIR, readDemoData } from '../../src/seed/demo-data.js'
 import type { DemoData } from '../../src/seed/demo-data.js'
 import { seedDemo } from '../../src/seed/demo.js'
 import { testDatabase } from '../helpers/neo4j.js'
@@ -193,6 +198,42 @@ describe('seedDemo', () => {
       )
       expect(row).toEqual({ stored: 1, reversed: 0, source: 'editorial' })
       if (isSymmetric(r.type)) expect(from < to).toBe(true)
+    }
+  })
+
+  it('loads beside a genre that already holds one of its TMDB genre ids, leaving the id there', async () => {
+    const tag = randomUUID().slice(0, 8)
+    const [holder, newcomer] = [`Holder ${tag}`, `Newcomer ${tag}`]
+    const tmdbGenreId = 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000)
+    const dir = await mkdtemp(join(tmpdir(), 'cinegraph-demo-'))
+    try {
+      await cp(DEFAULT_DEMO_DIR, dir, { recursive: true })
+      await writeFile(
+        join(dir, 'genres.json'),
+        JSON.stringify([...data.genres, { name: newcomer, tmdb_genre_id: tmdbGenreId }])
+      )
+      await db.writeRows('CREATE (:Genre {name: $holder, tmdb_genre_id: $id, created_at: datetime()})', {
+        holder,
+        id: int(tmdbGenreId)
+      })
+      for (let run = 0; run < 2; run++) {
+        await seedDemo(db, { dir })
+        const genres = await db.readRows<{ name: string; id: number | null }>(
+          'MATCH (g:Genre) WHERE g.name IN $names RETURN g.name AS name, g.tmdb_genre_id AS id ORDER BY name',
+          { names: [holder, newcomer] }
+        )
+        expect(genres).toEqual([
+          { name: holder, id: tmdbGenreId },
+          { name: newcomer, id: null }
+        ])
+      }
+      // The demo's own genres still carry their ids.
+      expect((await snapshot(db, data)).genres).toEqual(second.genres)
+    } finally {
+      await db.writeRows('MATCH (g:Genre) WHERE g.name IN $names DETACH DELETE g', {
+        names: [holder, newcomer]
+      })
+      await rm(dir, { recursive: true, force: true })
     }
   })
 
