@@ -12,6 +12,7 @@ import { ENSURE_GENRES, ENSURE_GENRE_TMDB_IDS, MOVIE_CANDIDATES, writeMovies } f
 import type { FileRun } from './writer.js'
 import { run, writeBatch, writeOrSplit } from './writer.js'
 import type { Located } from './rows.js'
+import type { TmdbGenre } from './tmdb.js'
 
 /** Sent as Neo4j Integers; a JS number would arrive as a Float. */
 const INTEGER_FIELDS = new Set(['tmdb_id', 'movielens_id', 'year', 'runtime', 'vote_count', 'collection_id'])
@@ -34,18 +35,12 @@ export interface CandidateKeys {
   movielens_id: number | null
 }
 
-/** A genre's id in the source (TMDB's genre ids). */
-export interface SourceGenreId {
-  name: string
-  tmdb_genre_id: number
-}
-
 export interface MovieRow<T> {
   located: Located<T>
   keys: CandidateKeys
   genres: string[]
-  /** Ids the source gives for some of `genres`. */
-  genre_ids?: SourceGenreId[]
+  /** TMDB's ids for some of `genres`. */
+  genre_ids?: TmdbGenre[]
 }
 
 export interface MovieOutcome<T> {
@@ -67,14 +62,14 @@ export function newGenreCache(): GenreCache {
   return { names: new Set(), ids: new Set() }
 }
 
-const genreIdKey = (genre: SourceGenreId): string => `${genre.tmdb_genre_id}:${genre.name}`
+const genreIdKey = (genre: TmdbGenre): string => `${genre.tmdb_genre_id}:${genre.name}`
 
 /**
  * The genre ids of `part` not yet written by this run, each id once (its first name wins within
  * the batch as it does in the graph), in name order like the genres themselves.
  */
-function pendingGenreIds(part: readonly MovieRow<unknown>[], cache: GenreCache): SourceGenreId[] {
-  const byId = new Map<number, SourceGenreId>()
+function pendingGenreIds(part: readonly MovieRow<unknown>[], cache: GenreCache): TmdbGenre[] {
+  const byId = new Map<number, TmdbGenre>()
   for (const genre of part.flatMap((row) => row.genre_ids ?? [])) {
     if (!cache.ids.has(genreIdKey(genre)) && !byId.has(genre.tmdb_genre_id))
       byId.set(genre.tmdb_genre_id, genre)
