@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { DatabaseOptions } from './db/database.js'
 import { loadMigrations } from './db/migrate.js'
+import configPlugin from './plugins/external/config.js'
 import neo4jPlugin from './plugins/external/neo4j.js'
 import swaggerPlugin from './plugins/external/swagger.js'
 import underPressurePlugin from './plugins/external/under-pressure.js'
@@ -110,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   })
 
   const migrations = await loadMigrations(options.migrationsDir)
+  await app.register(configPlugin, { config })
   await app.register(errorHandler)
   // In the order their hooks run: shed load before any work, answer CORS preflights before
   // authentication, identify the key before the per-key rate limit counts the request.

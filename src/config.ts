@@ -1,6 +1,41 @@
 /**
  * Configuration from the environment, described by one TypeBox schema: defaults, types and
- * bounds live here, and a bad value stops the process with one clear line.
+ * bounds live here, and a bad value stops the process with one clear line. This is the only
+ * module that reads process.env; everything else gets the loaded Config (the app as
+ * `app.config`).
+ *
+ * Graph-read settings:
+ *
+ * | variable                               | default | meaning                                                      |
+ * | -------------------------------------- | ------- | ------------------------------------------------------------ |
+ * | SIMILAR_WEIGHT_EDGE                    | 0.15    | weight of an explicit (editorial/tmdb) SIMILAR_TO edge score |
+ * | SIMILAR_WEIGHT_GENRE                   | 0.05    | weight of the Jaccard index of the genre sets                |
+ * | SIMILAR_WEIGHT_CORATING                | 0.6     | weight of the co-rating part (both liked)                    |
+ * | SIMILAR_WEIGHT_FRANCHISE               | 0.15    | weight of franchise links (1 direct, 0.5 two hops away)      |
+ * | SIMILAR_WEIGHT_SENTIMENT               | 0.05    | weight of review sentiment closeness (both need reviews)     |
+ * | HIGH_RATING_THRESHOLD                  | 7       | a score at or above this (0..10) means "liked"               |
+ * | SIMILAR_MAX_CORATERS                   | 200     | a movie's most recent fans expanded for co-ratings           |
+ * | SIMILAR_MAX_RATINGS_PER_CORATER        | 50      | high ratings expanded per fan (the first found)              |
+ * | SIMILAR_MAX_PER_GENRE                  | 30      | most popular genre-mates taken per genre                     |
+ * | SIMILAR_MAX_LINKS                      | 100     | explicit edges and franchise neighbours taken per movie      |
+ * | SIMILAR_CORATING_SHRINK                | 5       | co-likes at which the co-rating cosine counts half           |
+ * | SIMILAR_CANDIDATES                     | 100     | best co-liked candidates the rebuild scores per movie        |
+ * | SIMILAR_MAX_LIKES_PER_USER             | 1000    | each user's most recent likes the rebuild counts             |
+ * | RECOMMEND_WEIGHT_COLLABORATIVE         | 0.5     | weight of "users who agree with you liked it"                |
+ * | RECOMMEND_WEIGHT_GENRE                 | 0.2     | weight of the user's genre profile                           |
+ * | RECOMMEND_WEIGHT_SIMILAR               | 0.3     | weight of the similar lists of movies the user liked         |
+ * | RECOMMEND_MAX_LIKED                    | 50      | the user's most recent liked movies used as seeds            |
+ * | RECOMMEND_MAX_RATERS_PER_MOVIE         | 50      | most recent fans of each seed considered as neighbours       |
+ * | RECOMMEND_MAX_NEIGHBOURS               | 100     | neighbours kept, by number of movies liked in common         |
+ * | RECOMMEND_MAX_RATINGS_PER_NEIGHBOUR    | 100     | each neighbour's most recent high ratings expanded           |
+ * | RECOMMEND_MAX_PER_GENRE                | 50      | most popular movies taken per liked genre                    |
+ * | RECOMMEND_MIN_RATING_COUNT             | 20      | ratings a movie needs before its mean counts (cold start)    |
+ * | RECOMMEND_MAX_SEARCHES                 | 50      | a user's most recent searches read for cold-start genres     |
+ * | FRANCHISE_MAX_MEMBERS                  | 200     | movies collected into one franchise's main line              |
+ * | TRAVERSAL_TX_TIMEOUT_MS                | 5000    | server-side timeout of every traversal transaction           |
+ * | SIMILARITY_TOP_K                       | 20      | default --top-k of `cinegraph similarity rebuild`            |
+ * | SIMILARITY_BATCH_SIZE                  | 1000    | default --batch-size of `cinegraph similarity rebuild`       |
+ * | SIMILARITY_TX_TIMEOUT_MS               | 600000  | timeout of the rebuild's catalogue-loading transactions      |
  */
 import { Type } from 'typebox'
 import type { Static } from 'typebox'
@@ -9,6 +44,9 @@ import { Value } from 'typebox/value'
 const Size = Type.String({ pattern: '^[0-9]+[kmg]$' })
 const API_KEY_ENTRY = '[0-9a-fA-F]{64}:(read|write)'
 const ORIGIN = 'https?://[^\\s,/]+'
+
+const Weight = (value: number) => Type.Number({ default: value, minimum: 0, maximum: 100 })
+const Cap = (value: number, maximum = 10_000) => Type.Integer({ default: value, minimum: 1, maximum })
 
 export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
@@ -74,7 +112,37 @@ export const ConfigSchema = Type.Object({
    * transaction that never comes. Unset: a random secret per process; several instances behind
    * one load balancer need the same value.
    */
-  BOOKMARK_SECRET: Type.Optional(Type.String({ minLength: 32 }))
+  BOOKMARK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+
+  // Similar movies, recommendations and traversals: weights and caps (see the README's table).
+  SIMILAR_WEIGHT_EDGE: Weight(0.15),
+  SIMILAR_WEIGHT_GENRE: Weight(0.05),
+  SIMILAR_WEIGHT_CORATING: Weight(0.6),
+  SIMILAR_WEIGHT_FRANCHISE: Weight(0.15),
+  SIMILAR_WEIGHT_SENTIMENT: Weight(0.05),
+  HIGH_RATING_THRESHOLD: Type.Number({ default: 7, minimum: 0, maximum: 10 }),
+  SIMILAR_MAX_CORATERS: Cap(200),
+  SIMILAR_MAX_RATINGS_PER_CORATER: Cap(50),
+  SIMILAR_MAX_PER_GENRE: Cap(30),
+  SIMILAR_MAX_LINKS: Cap(100),
+  SIMILAR_CORATING_SHRINK: Type.Number({ default: 5, minimum: 0, maximum: 1000 }),
+  SIMILAR_CANDIDATES: Cap(100),
+  SIMILAR_MAX_LIKES_PER_USER: Cap(1000, 1_000_000),
+  RECOMMEND_WEIGHT_COLLABORATIVE: Weight(0.5),
+  RECOMMEND_WEIGHT_GENRE: Weight(0.2),
+  RECOMMEND_WEIGHT_SIMILAR: Weight(0.3),
+  RECOMMEND_MAX_LIKED: Cap(50),
+  RECOMMEND_MAX_RATERS_PER_MOVIE: Cap(50),
+  RECOMMEND_MAX_NEIGHBOURS: Cap(100),
+  RECOMMEND_MAX_RATINGS_PER_NEIGHBOUR: Cap(100),
+  RECOMMEND_MAX_PER_GENRE: Cap(50),
+  RECOMMEND_MIN_RATING_COUNT: Type.Integer({ default: 20, minimum: 0, maximum: 1_000_000 }),
+  RECOMMEND_MAX_SEARCHES: Cap(50, 1000),
+  FRANCHISE_MAX_MEMBERS: Cap(200, 1000),
+  TRAVERSAL_TX_TIMEOUT_MS: Type.Integer({ default: 5_000, minimum: 100, maximum: 600_000 }),
+  SIMILARITY_TOP_K: Cap(20, 1000),
+  SIMILARITY_BATCH_SIZE: Cap(1000, 10_000),
+  SIMILARITY_TX_TIMEOUT_MS: Type.Integer({ default: 600_000, minimum: 1_000, maximum: 3_600_000 })
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -107,5 +175,122 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NEO4J_URI && !config.NEO4J_PASSWORD) {
     throw new ConfigError('NEO4J_PASSWORD is required when NEO4J_URI is set')
   }
+  // Scores are normalised by the weights in use, so at least one of each family must count.
+  if (SIMILAR_WEIGHTS.every((key) => config[key] === 0)) {
+    throw new ConfigError('Invalid SIMILAR_WEIGHT_*: at least one weight must be above 0')
+  }
+  if (RECOMMEND_WEIGHTS.every((key) => config[key] === 0)) {
+    throw new ConfigError('Invalid RECOMMEND_WEIGHT_*: at least one weight must be above 0')
+  }
   return config
 }
+
+const SIMILAR_WEIGHTS = [
+  'SIMILAR_WEIGHT_EDGE',
+  'SIMILAR_WEIGHT_GENRE',
+  'SIMILAR_WEIGHT_CORATING',
+  'SIMILAR_WEIGHT_FRANCHISE',
+  'SIMILAR_WEIGHT_SENTIMENT'
+] as const
+const RECOMMEND_WEIGHTS = [
+  'RECOMMEND_WEIGHT_COLLABORATIVE',
+  'RECOMMEND_WEIGHT_GENRE',
+  'RECOMMEND_WEIGHT_SIMILAR'
+] as const
+
+export interface SimilarWeights {
+  edge: number
+  genre: number
+  corating: number
+  franchise: number
+  sentiment: number
+}
+
+export interface SimilarConfig {
+  weights: SimilarWeights
+  highRating: number
+  maxCoraters: number
+  maxRatingsPerCorater: number
+  maxPerGenre: number
+  maxLinks: number
+  /** co / (co + shrink) scales the co-rating cosine, so few shared fans count for little. */
+  coratingShrink: number
+  /** Co-liked candidates scored per movie by the rebuild, best co-rating first. */
+  candidates: number
+  /** Each user's most recent likes counted by the rebuild (Σ likes² is its cost). */
+  maxLikesPerUser: number
+}
+
+export interface RecommendWeights {
+  collaborative: number
+  genre: number
+  similar: number
+}
+
+export interface RecommendConfig {
+  weights: RecommendWeights
+  highRating: number
+  maxLiked: number
+  maxRatersPerMovie: number
+  maxNeighbours: number
+  maxRatingsPerNeighbour: number
+  maxPerGenre: number
+  minRatingCount: number
+  maxSearches: number
+}
+
+export interface TraversalConfig {
+  similar: SimilarConfig
+  recommend: RecommendConfig
+  franchiseMaxMembers: number
+  txTimeoutMs: number
+  rebuild: { topK: number; batchSize: number; txTimeoutMs: number }
+}
+
+/** The graph-read settings of a configuration, grouped the way the queries take them. */
+export function traversalConfig(env: Config): TraversalConfig {
+  return {
+    similar: {
+      weights: {
+        edge: env.SIMILAR_WEIGHT_EDGE,
+        genre: env.SIMILAR_WEIGHT_GENRE,
+        corating: env.SIMILAR_WEIGHT_CORATING,
+        franchise: env.SIMILAR_WEIGHT_FRANCHISE,
+        sentiment: env.SIMILAR_WEIGHT_SENTIMENT
+      },
+      highRating: env.HIGH_RATING_THRESHOLD,
+      maxCoraters: env.SIMILAR_MAX_CORATERS,
+      maxRatingsPerCorater: env.SIMILAR_MAX_RATINGS_PER_CORATER,
+      maxPerGenre: env.SIMILAR_MAX_PER_GENRE,
+      maxLinks: env.SIMILAR_MAX_LINKS,
+      coratingShrink: env.SIMILAR_CORATING_SHRINK,
+      candidates: env.SIMILAR_CANDIDATES,
+      maxLikesPerUser: env.SIMILAR_MAX_LIKES_PER_USER
+    },
+    recommend: {
+      weights: {
+        collaborative: env.RECOMMEND_WEIGHT_COLLABORATIVE,
+        genre: env.RECOMMEND_WEIGHT_GENRE,
+        similar: env.RECOMMEND_WEIGHT_SIMILAR
+      },
+      highRating: env.HIGH_RATING_THRESHOLD,
+      maxLiked: env.RECOMMEND_MAX_LIKED,
+      maxRatersPerMovie: env.RECOMMEND_MAX_RATERS_PER_MOVIE,
+      maxNeighbours: env.RECOMMEND_MAX_NEIGHBOURS,
+      maxRatingsPerNeighbour: env.RECOMMEND_MAX_RATINGS_PER_NEIGHBOUR,
+      maxPerGenre: env.RECOMMEND_MAX_PER_GENRE,
+      minRatingCount: env.RECOMMEND_MIN_RATING_COUNT,
+      maxSearches: env.RECOMMEND_MAX_SEARCHES
+    },
+    franchiseMaxMembers: env.FRANCHISE_MAX_MEMBERS,
+    txTimeoutMs: env.TRAVERSAL_TX_TIMEOUT_MS,
+    rebuild: {
+      topK: env.SIMILARITY_TOP_K,
+      batchSize: env.SIMILARITY_BATCH_SIZE,
+      txTimeoutMs: env.SIMILARITY_TX_TIMEOUT_MS
+    }
+  }
+}
+
+/** The defaults, for jobs and tests that score without an environment. */
+export const DEFAULT_TRAVERSAL_CONFIG: TraversalConfig = traversalConfig(loadConfig({}))

@@ -32,9 +32,13 @@ async function startWithTestcontainers(): Promise<
   } catch {
     return undefined
   }
-  const { Neo4jContainer } = await import('@testcontainers/neo4j')
+  const { Neo4jContainer, Neo4jPlugin } = await import('@testcontainers/neo4j')
   const password = `test-${Math.random().toString(36).slice(2, 12)}`
-  const container = await new Neo4jContainer(TESTCONTAINERS_IMAGE).withApoc().withPassword(password).start()
+  // The plugin list also makes the container set dbms.security.procedures.unrestricted to apoc.*,gds.*.
+  const container = await new Neo4jContainer(TESTCONTAINERS_IMAGE)
+    .withPlugins([Neo4jPlugin.APOC, Neo4jPlugin.GRAPH_DATA_SCIENCE])
+    .withPassword(password)
+    .start()
   return {
     neo4j: {
       uri: container.getBoltUri(),

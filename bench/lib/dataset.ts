@@ -10,11 +10,11 @@ import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { int } from '../../src/db/convert.js'
 import type { Database } from '../../src/db/database.js'
-import { MANIFEST_FILE, generateDataset } from '../../src/ingest/generate.js'
+import { GENERATOR_VERSION, MANIFEST_FILE, generateDataset } from '../../src/generate/dataset.js'
 import { importMovieLens } from '../../src/ingest/import-movielens.js'
 import { importTmdb } from '../../src/ingest/import-tmdb.js'
 import { importTweets } from '../../src/ingest/import-tweets.js'
-import type { ImportSummary } from '../../src/ingest/writer.js'
+import type { ImportSummary } from '../../src/ingest/file-run.js'
 import type { BenchContext } from '../suites/types.js'
 
 export interface DatasetSizes {
@@ -30,7 +30,7 @@ const OFFSET_STEP = 20_000_000
 const SAMPLE = 5_000
 
 export function datasetKey(sizes: DatasetSizes): string {
-  return `movies=${sizes.movies},users=${sizes.users},ratings=${sizes.ratings},tweets=${sizes.tweets},seed=${BENCH_SEED}`
+  return `movies=${sizes.movies},users=${sizes.users},ratings=${sizes.ratings},tweets=${sizes.tweets},seed=${BENCH_SEED},generator=${GENERATOR_VERSION}`
 }
 
 /** A stable offset per key (FNV-1a), at most about 1e9 so every id stays a 32-bit integer. */

@@ -13,7 +13,7 @@
  * a request expands the most).
  */
 import type { Database } from '../../src/db/database.js'
-import type { Random } from '../../src/ingest/random.js'
+import type { Random } from '../../src/generate/random.js'
 import type { Scale } from '../suites/types.js'
 import type { DatasetSizes } from './dataset.js'
 

@@ -9,6 +9,7 @@
  */
 import { access, constants, copyFile, link, mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { INITIAL_AGGREGATES } from '../../src/data/movies/aggregates.js'
 import { ratingId } from '../../src/data/ratings/repository.js'
 import { batches } from '../../src/ingest/batch.js'
 import { openInput, readLines } from '../../src/ingest/input.js'
@@ -17,7 +18,7 @@ import { lineRows, parseRows } from '../../src/ingest/rows.js'
 import type { RejectSink } from '../../src/ingest/rows.js'
 import { parseTweetLine } from '../../src/ingest/tweets.js'
 import { loadHashtagMap } from '../../src/ingest/import-tweets.js'
-import type { ImportSummary } from '../../src/ingest/writer.js'
+import type { ImportSummary } from '../../src/ingest/file-run.js'
 import { scoreSentiment } from '../../src/lib/sentiment.js'
 import { generateBenchDataset, importDataset, isDatasetLoaded, markDatasetLoaded } from '../lib/dataset.js'
 import type { DatasetFiles, DatasetSizes } from '../lib/dataset.js'
@@ -31,12 +32,20 @@ const SIZES: Record<BenchContext['scale'], DatasetSizes> = {
 
 const MOVIELENS_FILES = ['movies.csv', 'links.csv', 'ratings.csv', 'tags.csv'] as const
 
-// LOAD CSV in the model the importer writes: the same keys, properties, edges and aggregates.
-// Rows the importer would refuse are skipped by WHERE (LOAD CSV has no way to report them).
-const LOAD_MOVIES = `
+/** LOAD CSV of the file at $url: `body` runs for each `row`, `rows` rows a transaction. */
+function loadCsv(rows: number, body: string): string {
+  return `
 LOAD CSV WITH HEADERS FROM $url AS row
 CALL (row) {
-  WITH row
+  WITH row${body}
+} IN TRANSACTIONS OF ${rows} ROWS`
+}
+
+// LOAD CSV in the model the importer writes: the same keys, properties, edges and aggregates.
+// Rows the importer would refuse are skipped by WHERE (LOAD CSV has no way to report them).
+const LOAD_MOVIES = loadCsv(
+  1000,
+  `
   WHERE row.movieId =~ '[0-9]+' AND trim(coalesce(row.title, '')) <> '' AND row.genres IS NOT NULL
   WITH row, toInteger(row.movieId) AS id, trim(row.title) AS text
   WITH row, id, text, text =~ $dated AS dated
@@ -45,31 +54,29 @@ CALL (row) {
        CASE WHEN dated THEN toInteger(substring(text, size(text) - 5, 4)) END AS year
   MERGE (m:Movie {movielens_id: id})
     ON CREATE SET m.movie_id = 'ml-' + toString(id), m.created_at = datetime(), m.catalog_source = 'movielens',
-                  m.rating_count = 0, m.rating_sum = 0.0, m.review_count = 0, m.sentiment_sum = 0.0
+                  ${INITIAL_AGGREGATES}
   SET m.title = title, m.title_lower = toLower(title), m.year = year, m.updated_at = datetime()
   WITH m, row
   UNWIND [g IN split(row.genres, '|') WHERE g <> '(no genres listed)'] AS name
   MERGE (g:Genre {name: name})
-  MERGE (m)-[:IN_GENRE]->(g)
-} IN TRANSACTIONS OF 1000 ROWS`
+  MERGE (m)-[:IN_GENRE]->(g)`
+)
 
-const LOAD_LINKS = `
-LOAD CSV WITH HEADERS FROM $url AS row
-CALL (row) {
-  WITH row
+const LOAD_LINKS = loadCsv(
+  1000,
+  `
   WHERE row.movieId =~ '[0-9]+' AND row.imdbId =~ '[0-9]+'
     AND row.tmdbId IS NOT NULL AND (row.tmdbId = '' OR row.tmdbId =~ '[0-9]+')
   MATCH (m:Movie {movielens_id: toInteger(row.movieId)})
   SET m.imdb_id = 'tt' + CASE WHEN size(row.imdbId) >= 7 THEN row.imdbId ELSE right('000000' + row.imdbId, 7) END,
       m.tmdb_id = CASE WHEN row.tmdbId = '' THEN null ELSE toInteger(row.tmdbId) END,
-      m.updated_at = datetime()
-} IN TRANSACTIONS OF 1000 ROWS`
+      m.updated_at = datetime()`
+)
 
 function loadRatings(ratingKey: string): string {
-  return `
-LOAD CSV WITH HEADERS FROM $url AS row
-CALL (row) {
-  WITH row
+  return loadCsv(
+    5000,
+    `
   WHERE row.userId =~ '[0-9]+' AND row.movieId =~ '[0-9]+' AND row.rating =~ $decimal AND row.timestamp =~ '[0-9]+'
   WITH row, toFloat(row.rating) AS value
   WHERE value >= 0.5 AND value <= 5.0 AND value * 2 = round(value * 2)
@@ -82,22 +89,21 @@ CALL (row) {
       r.source = 'movielens', r.rated_at = datetime({epochSeconds: toInteger(row.timestamp)}),
       r.updated_at = datetime()
   MERGE (u)-[:GAVE]->(r)
-  MERGE (r)-[:RATES]->(m)
-} IN TRANSACTIONS OF 5000 ROWS`
+  MERGE (r)-[:RATES]->(m)`
+  )
 }
 
-const LOAD_TAGS = `
-LOAD CSV WITH HEADERS FROM $url AS row
-CALL (row) {
-  WITH row
+const LOAD_TAGS = loadCsv(
+  5000,
+  `
   WHERE row.userId =~ '[0-9]+' AND row.movieId =~ '[0-9]+' AND trim(coalesce(row.tag, '')) <> ''
     AND row.timestamp =~ '[0-9]+'
   MATCH (m:Movie {movielens_id: toInteger(row.movieId)})
   MERGE (u:User {user_id: 'ml-' + row.userId})
     ON CREATE SET u.created_at = datetime()
   MERGE (u)-[t:TAGGED {tag: trim(row.tag)}]->(m)
-  SET t.tagged_at = datetime({epochSeconds: toInteger(row.timestamp)}), t.source = 'movielens'
-} IN TRANSACTIONS OF 5000 ROWS`
+  SET t.tagged_at = datetime({epochSeconds: toInteger(row.timestamp)}), t.source = 'movielens'`
+)
 
 const LOAD_AGGREGATES = `
 MATCH (m:Movie)
@@ -265,10 +271,20 @@ async function parseOnly(files: DatasetFiles): Promise<{ ratings: number; tweets
   }
 }
 
+const IMPORT_COLUMNS = [
+  'file',
+  'rows read',
+  'created / updated / unchanged / rejected',
+  's',
+  'rows/s',
+  'write tx in flight'
+]
+
 function fileName(path: string): string {
   return path.split('/').pop() ?? path
 }
 
+/** One row per file of the summaries, in the columns of IMPORT_COLUMNS. */
 function importRows(summaries: ImportSummary[]): string[][] {
   return summaries.flatMap((summary) =>
     summary.files.map((f) => [
@@ -355,17 +371,7 @@ export const importSuite: Suite = {
       '',
       '### First import',
       '',
-      table(
-        [
-          'file',
-          'rows read',
-          'created / updated / unchanged / rejected',
-          's',
-          'rows/s',
-          'write tx in flight'
-        ],
-        importRows([firstRun.movielens, firstRun.tmdb, firstRun.tweets])
-      ),
+      table(IMPORT_COLUMNS, importRows([firstRun.movielens, firstRun.tmdb, firstRun.tweets])),
       '',
       'links.csv is applied with the movies it links, so its time spans movies.csv too. ' +
         '"write tx in flight" is the time inside transactions over the wall time: near 2, the database is the bound.',
@@ -375,17 +381,7 @@ export const importSuite: Suite = {
       '',
       '### Re-import of the same files (everything unchanged)',
       '',
-      table(
-        [
-          'file',
-          'rows read',
-          'created / updated / unchanged / rejected',
-          's',
-          'rows/s',
-          'write tx in flight'
-        ],
-        importRows([secondRun.movielens, secondRun.tmdb, secondRun.tweets])
-      ),
+      table(IMPORT_COLUMNS, importRows([secondRun.movielens, secondRun.tmdb, secondRun.tweets])),
       '',
       table(
         ['source', 'first import s', 're-import s', 'speed-up (target ≥ 3×)'],

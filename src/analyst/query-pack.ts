@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { Database } from '../db/database.js'
 import { recordToPlain } from '../db/convert.js'
 import { splitCypher } from '../db/cypher-script.js'
-import { PROJECT_ROOT } from '../paths.js'
+import { PROJECT_ROOT } from '../project-root.js'
 import { parseParamMap } from './param-map.js'
 import type { ParamValue } from './param-map.js'
 

@@ -3,14 +3,17 @@
 // says whether everything was taken (see IMPORT_EXIT_CODES).
 import { InvalidArgumentError } from 'commander'
 import type { Command } from 'commander'
+import type { TraversalConfig } from '../config.js'
 import type { Database } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
+import { rebuildSimilarity } from '../data/similar/rebuild.js'
+import { progressReporter, summaryLine } from './similar-command.js'
 import { importMovieLens } from '../ingest/import-movielens.js'
 import { importTmdb } from '../ingest/import-tmdb.js'
 import type { TmdbImportSummary } from '../ingest/import-tmdb.js'
 import { importTweets } from '../ingest/import-tweets.js'
 import { formatCount, formatDuration } from '../ingest/progress.js'
-import type { ImportOptions, ImportSummary } from '../ingest/writer.js'
+import type { ImportOptions, ImportSummary } from '../ingest/file-run.js'
 
 export const IMPORT_EXIT_CODES = {
   /** Every row was imported (or was already there). */
@@ -60,6 +63,44 @@ export function formatImportSummary(summary: ImportSummary): string[] {
 interface CommonFlags {
   batchSize?: number
   rejects?: string
+  refreshSimilar?: boolean
+}
+
+/** What `--refresh-similar` needs: a connection for a long read, and the similarity settings. */
+export interface SimilarRefresh {
+  getDb: () => Promise<Database>
+  getConfig: () => TraversalConfig
+}
+
+/**
+ * Refreshes the similar lists of the movies the import touched (everything written since it
+ * started). It runs after the import committed, so a failure here leaves the imported rows in
+ * place and is reported as its own line.
+ */
+async function refreshSimilar(refresh: SimilarRefresh, since: string): Promise<boolean> {
+  const progress = progressReporter((text) => process.stderr.write(text), process.stderr.isTTY === true)
+  let db: Database | undefined
+  try {
+    const config = refresh.getConfig()
+    db = await refresh.getDb()
+    const summary = await rebuildSimilarity(db, {
+      since,
+      topK: config.rebuild.topK,
+      batchSize: config.rebuild.batchSize,
+      config: config.similar,
+      txTimeoutMs: config.rebuild.txTimeoutMs,
+      onProgress: progress.report
+    })
+    progress.end()
+    out(summaryLine(summary))
+    return true
+  } catch (error) {
+    progress.end()
+    err(`error: similar lists were not refreshed: ${error instanceof Error ? error.message : String(error)}`)
+    return false
+  } finally {
+    await db?.close()
+  }
 }
 
 function importOptions(flags: CommonFlags & { hashtags?: string }): ImportOptions {
@@ -73,25 +114,38 @@ function importOptions(flags: CommonFlags & { hashtags?: string }): ImportOption
 
 async function runImport(
   getDb: () => Promise<Database>,
-  load: (db: Database) => Promise<ImportSummary>
+  load: (db: Database) => Promise<ImportSummary>,
+  refresh: SimilarRefresh | undefined
 ): Promise<void> {
   let db: Database | undefined
+  let since: string | undefined
   try {
     db = await getDb()
     // The writers MERGE on unique keys; only the constraints make concurrent MERGEs safe.
     await migrate(db, { log: err })
+    // The database's clock, the one the rows' updated_at values come from.
+    const [clock] = await db.readRows<{ now: string }>('RETURN toString(datetime()) AS now')
+    since = clock?.now
     const summary = await load(db)
     for (const line of formatImportSummary(summary)) out(line)
     process.exitCode = summary.rejected > 0 ? IMPORT_EXIT_CODES.rejected : IMPORT_EXIT_CODES.ok
   } catch (error) {
     err(`error: ${error instanceof Error ? error.message : String(error)}`)
     process.exitCode = IMPORT_EXIT_CODES.failed
+    return
   } finally {
     await db?.close()
   }
+  if (refresh && since !== undefined && !(await refreshSimilar(refresh, since))) {
+    process.exitCode = IMPORT_EXIT_CODES.failed
+  }
 }
 
-export function registerImportCommand(program: Command, getDb: () => Promise<Database>): void {
+export function registerImportCommand(
+  program: Command,
+  getDb: () => Promise<Database>,
+  similar?: SimilarRefresh
+): void {
   const command = program
     .command('import')
     .description(
@@ -102,6 +156,11 @@ export function registerImportCommand(program: Command, getDb: () => Promise<Dat
     sub
       .option('--batch-size <n>', 'rows per write transaction (default 5000)', positiveInteger)
       .option('--rejects <path>', rejects)
+      .option(
+        '--refresh-similar',
+        'afterwards, refresh the stored similar lists of the movies the import touched ' +
+          '(as `cinegraph similarity rebuild --since <import start>`)'
+      )
 
   common(
     command
@@ -111,7 +170,11 @@ export function registerImportCommand(program: Command, getDb: () => Promise<Dat
       ),
     'directory for the <file>.rejects.jsonl files (default: next to each input)'
   ).action(async (dir: string, flags: CommonFlags) => {
-    await runImport(getDb, (db) => importMovieLens(db, dir, importOptions(flags)))
+    await runImport(
+      getDb,
+      (db) => importMovieLens(db, dir, importOptions(flags)),
+      flags.refreshSimilar ? similar : undefined
+    )
   })
 
   common(
@@ -120,7 +183,11 @@ export function registerImportCommand(program: Command, getDb: () => Promise<Dat
       .description('Load TMDB movie details, one JSON object per line; - reads stdin; plain or gzip'),
     'rejects file (default: <file>.rejects.jsonl, or tmdb-stdin.rejects.jsonl for stdin)'
   ).action(async (file: string, flags: CommonFlags) => {
-    await runImport(getDb, (db) => importTmdb(db, file, importOptions(flags)))
+    await runImport(
+      getDb,
+      (db) => importTmdb(db, file, importOptions(flags)),
+      flags.refreshSimilar ? similar : undefined
+    )
   })
 
   common(
@@ -130,6 +197,10 @@ export function registerImportCommand(program: Command, getDb: () => Promise<Dat
       .option('--hashtags <map.json>', 'hashtag map for tweets that name their movie only by hashtag'),
     'rejects file (default: <file>.rejects.jsonl, or tweets-stdin.rejects.jsonl for stdin)'
   ).action(async (file: string, flags: CommonFlags & { hashtags?: string }) => {
-    await runImport(getDb, (db) => importTweets(db, file, importOptions(flags)))
+    await runImport(
+      getDb,
+      (db) => importTweets(db, file, importOptions(flags)),
+      flags.refreshSimilar ? similar : undefined
+    )
   })
 }

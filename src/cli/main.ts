@@ -3,18 +3,20 @@
  * value is reported as one line before anything starts.
  */
 import { Command } from 'commander'
-import { loadConfig } from '../config.js'
+import { loadConfig, traversalConfig } from '../config.js'
 import { Database } from '../db/database.js'
+import type { DatabaseOptions } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
 import { databaseOptionsFrom } from '../app.js'
-import { localOptions } from '../local-neo4j.js'
+import { localOptions } from '../neo4j-local/embedded-default.js'
 import { resolveNeo4j, startServer } from '../server.js'
 import { registerDbCommands } from './db-commands.js'
 import { registerSeedCommand } from './seed-command.js'
 import { registerImportCommand } from './import-command.js'
-import { registerSimilarityCommand } from './similarity-command.js'
+import { registerSimilarityCommand } from './similar-command.js'
 import { registerKeysCommand } from './keys-command.js'
-import { registerGenerateCommand } from '../ingest/generate-command.js'
+import { registerGenerateCommand } from '../generate/command.js'
+import { registerEvaluateCommand } from './evaluate-command.js'
 
 function fail(err: unknown): never {
   console.error(`cinegraph: ${err instanceof Error ? err.message : String(err)}`)
@@ -25,10 +27,15 @@ function fail(err: unknown): never {
  * A database for a one-shot command: NEO4J_URI when set, else the embedded server, started if it
  * is not running and left running afterwards (`cinegraph db stop` stops it).
  */
-async function connect(): Promise<Database> {
+async function connect(override: Partial<DatabaseOptions> = {}): Promise<Database> {
   const config = loadConfig()
   const neo4j = await resolveNeo4j(config, (line) => console.error(line))
-  return new Database(databaseOptionsFrom(config, { uri: neo4j.uri, password: neo4j.password }))
+  return new Database(databaseOptionsFrom(config, { uri: neo4j.uri, password: neo4j.password, ...override }))
+}
+
+/** A job that streams the whole catalogue in one read needs a longer transaction than a request. */
+async function connectForJobs(): Promise<Database> {
+  return connect({ txTimeoutMs: traversalConfig(loadConfig()).rebuild.txTimeoutMs })
 }
 
 export function buildProgram(): Command {
@@ -58,10 +65,14 @@ export function buildProgram(): Command {
       }
     })
 
-  registerSeedCommand(program, connect)
-  registerImportCommand(program, connect)
-  registerSimilarityCommand(program, connect)
+  registerSeedCommand(program, () => connect())
+  registerImportCommand(program, () => connect(), {
+    getDb: connectForJobs,
+    getConfig: () => traversalConfig(loadConfig())
+  })
+  registerSimilarityCommand(program, connectForJobs, () => traversalConfig(loadConfig()))
   registerGenerateCommand(program)
+  registerEvaluateCommand(program, () => traversalConfig(loadConfig()))
   registerKeysCommand(program)
 
   // The db commands read configuration lazily so `--help` works without a valid environment.

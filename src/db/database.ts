@@ -164,6 +164,29 @@ export class Database {
   }
 
   /**
+   * A read whose rows are handed to `sink` one at a time as they arrive, for results too big to
+   * hold twice (a job loading the whole catalogue). `start` is called before the first row of
+   * every attempt and returns the sink, so a transient failure retried by the driver starts over
+   * clean. Returns the number of rows of the attempt that succeeded.
+   */
+  async readStream<T>(
+    query: string,
+    params: Record<string, unknown>,
+    start: () => (row: T) => void,
+    options: TxOptions = {}
+  ): Promise<number> {
+    return this.read(async (tx) => {
+      const sink = start()
+      let count = 0
+      for await (const record of tx.run(query, params)) {
+        sink(recordToPlain<T>(record))
+        count += 1
+      }
+      return count
+    }, options)
+  }
+
+  /**
    * Schema statements (constraints, indexes) cannot share a transaction with data writes,
    * so they run as auto-commit queries.
    */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PROJECT_ROOT } from '../paths.js'
+import { PROJECT_ROOT } from '../project-root.js'
 import { splitCypher } from './cypher-script.js'
 import type { CypherStatement } from './cypher-script.js'
 import type { Database } from './database.js'

@@ -8,14 +8,18 @@
  * Memory grows with the number of movies and users, never with the number of ratings or tags.
  */
 import { access } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import type { QueryResult } from 'neo4j-driver'
+import type { AggregateKind } from '../data/movies/aggregates.js'
 import { int } from '../db/convert.js'
 import { rows } from '../db/database.js'
 import type { Database } from '../db/database.js'
 import { ratingId } from '../data/ratings/repository.js'
-import { batches } from './batch.js'
-import { openInput } from './input.js'
+import type { BatchKey } from './batch.js'
+import type { CsvRecord } from './csv.js'
+import type { ParseResult } from './fields.js'
+import { batchSizeOf, concurrencyOf, summarize, withFileRun } from './file-run.js'
+import type { FileRun, FileSummary, ImportOptions, ImportSummary } from './file-run.js'
 import type { Input } from './input.js'
 import {
   MOVIELENS_SCALE,
@@ -36,20 +40,8 @@ import { newGenreCache, writeMovieBatch } from './movie-writer.js'
 import type { GenreCache, MovieRow } from './movie-writer.js'
 import { planMovieLensMovie, MOVIELENS_SOURCE } from './plan.js'
 import { ENSURE_USERS, MOVIES_BY_MOVIELENS_ID, WRITE_RATINGS, WRITE_TAGS } from './queries.js'
-import { REJECTS_SUFFIX } from './rejects.js'
-import { parseRows } from './rows.js'
 import type { Located } from './rows.js'
-import {
-  FileRun,
-  batchSizeOf,
-  concurrencyOf,
-  pipeline,
-  refreshStaleAggregates,
-  run,
-  summarize,
-  writeBatch
-} from './writer.js'
-import type { FileSummary, ImportOptions, ImportSummary } from './writer.js'
+import { pipeline, refreshStaleAggregates, writeBatch } from './writer.js'
 
 const FILE_ORDER: readonly MovieLensFile[] = ['links', 'movies', 'ratings', 'tags']
 
@@ -79,40 +71,6 @@ async function findFile(dir: string, name: MovieLensFile): Promise<string | unde
   return undefined
 }
 
-function rejectsPathFor(path: string, options: ImportOptions): string {
-  return options.rejectsPath === undefined
-    ? `${path}${REJECTS_SUFFIX}`
-    : join(options.rejectsPath, `${basename(path)}${REJECTS_SUFFIX}`)
-}
-
-/**
- * Opens one file of the export with its run (progress, counts, rejects) and hands both to `load`.
- * If `load` fails, the run is abandoned so no half-written rejects file is left; the input is
- * always closed.
- */
-async function withRun<T>(
-  path: string,
-  options: ImportOptions,
-  load: (input: Input, fileRun: FileRun) => Promise<T>
-): Promise<T> {
-  const input = await openInput(path)
-  try {
-    const fileRun = await FileRun.open(path, rejectsPathFor(path, options), {
-      progress: options.progress,
-      totalBytes: input.totalBytes,
-      bytesRead: () => input.bytesRead()
-    })
-    try {
-      return await load(input, fileRun)
-    } catch (error) {
-      await fileRun.abandon()
-      throw error
-    }
-  } finally {
-    input.close()
-  }
-}
-
 export async function importMovieLens(
   db: Database,
   dir: string,
@@ -135,19 +93,25 @@ export async function importMovieLens(
     genres: newGenreCache()
   }
   const files: FileSummary[] = []
+  const movies = (links?: Links): Promise<FileSummary> =>
+    withFileRun(moviesPath, 'movielens', options, (input, fileRun) =>
+      loadMovies(db, input, fileRun, links, state, size)
+    )
   const linksPath = paths.get('links')
-  const links = linksPath ? await readLinks(linksPath, options) : undefined
-  try {
-    files.push(await loadMovies(db, moviesPath, links, state, options, size))
-    if (links) files.unshift(await links.finish())
-  } catch (error) {
-    await links?.fileRun.abandon()
-    throw error
+  if (linksPath) {
+    // Links are written with their movies, so their run spans the movies' and ends after it.
+    await withFileRun(linksPath, 'movielens', options, async (input, fileRun) => {
+      const links = await readLinks(input, fileRun)
+      const moviesSummary = await movies(links)
+      files.push(await links.finish(), moviesSummary)
+    })
+  } else {
+    files.push(await movies())
   }
   const ratingsPath = paths.get('ratings')
-  if (ratingsPath) files.push(await loadRatings(db, ratingsPath, state, options, size))
+  if (ratingsPath) files.push(await loadEdges(db, ratingsPath, RATINGS, state, options, size))
   const tagsPath = paths.get('tags')
-  if (tagsPath) files.push(await loadTags(db, tagsPath, state, options, size))
+  if (tagsPath) files.push(await loadEdges(db, tagsPath, TAGS, state, options, size))
   return summarize(files, startedAt)
 }
 
@@ -167,128 +131,107 @@ interface LinkEntry {
  * or IMDb id given to two movies is refused on the later line, since one movie cannot be two.
  * Links are written with their movies, so the file is finished (and timed) after movies.csv.
  */
-async function readLinks(path: string, options: ImportOptions): Promise<Links> {
-  return withRun(path, options, async (input, fileRun) => {
-    const byMovie = new Map<number, LinkEntry>()
-    const parsed = parseRows(
-      readMovieLens(input, 'links'),
-      parseMovieLensLink,
-      fileRun.rejects,
-      fileRun.progress
-    )
-    const whole = batches(parsed, {
-      size: Number.MAX_SAFE_INTEGER,
-      key: (row) => row.value.movielens_id,
-      onDuplicate: fileRun.duplicates<MovieLensLink>()
-    })
-    const all: Located<MovieLensLink>[] = []
-    for await (const batch of whole) all.push(...batch)
-    all.sort((a, b) => a.lineNumber - b.lineNumber)
-    const tmdbOwner = new Map<number, Located<MovieLensLink>>()
-    const imdbOwner = new Map<string, Located<MovieLensLink>>()
-    for (const row of all) {
-      const { tmdb_id: tmdb, imdb_id: imdb, movielens_id: id } = row.value
-      const tmdbTaken = tmdb === null ? undefined : tmdbOwner.get(tmdb)
-      const imdbTaken = imdbOwner.get(imdb)
-      if (tmdbTaken) {
-        await fileRun.reject(
-          row,
-          `tmdbId ${tmdb} is also movieId ${tmdbTaken.value.movielens_id}'s (line ${tmdbTaken.lineNumber})`
-        )
-        continue
-      }
-      if (imdbTaken) {
-        await fileRun.reject(
-          row,
-          `imdbId ${imdb} is also movieId ${imdbTaken.value.movielens_id}'s (line ${imdbTaken.lineNumber})`
-        )
-        continue
-      }
-      if (tmdb !== null) tmdbOwner.set(tmdb, row)
-      imdbOwner.set(imdb, row)
-      byMovie.set(id, { located: row, used: false })
-    }
-    return {
-      fileRun,
-      byMovie,
-      async finish() {
-        // A link the movies never asked for names a movie this export does not have.
-        for (const entry of byMovie.values()) {
-          if (!entry.used) {
-            await fileRun.reject(
-              entry.located,
-              `unknown movie: movieId ${entry.located.value.movielens_id} has no usable row in movies.csv`
-            )
-          }
-        }
-        return fileRun.finish()
-      }
-    }
+async function readLinks(input: Input, fileRun: FileRun): Promise<Links> {
+  const byMovie = new Map<number, LinkEntry>()
+  const whole = fileRun.batches(readMovieLens(input, 'links'), parseMovieLensLink, {
+    size: Number.MAX_SAFE_INTEGER,
+    key: (row) => row.value.movielens_id
   })
+  const all: Located<MovieLensLink>[] = []
+  for await (const batch of whole) all.push(...batch)
+  all.sort((a, b) => a.lineNumber - b.lineNumber)
+  const tmdbOwner = new Map<number, Located<MovieLensLink>>()
+  const imdbOwner = new Map<string, Located<MovieLensLink>>()
+  for (const row of all) {
+    const { tmdb_id: tmdb, imdb_id: imdb, movielens_id: id } = row.value
+    const clash =
+      (tmdb === null ? undefined : takenBy('tmdbId', tmdb, tmdbOwner.get(tmdb))) ??
+      takenBy('imdbId', imdb, imdbOwner.get(imdb))
+    if (clash !== undefined) {
+      await fileRun.reject(row, clash)
+      continue
+    }
+    if (tmdb !== null) tmdbOwner.set(tmdb, row)
+    imdbOwner.set(imdb, row)
+    byMovie.set(id, { located: row, used: false })
+  }
+  return {
+    fileRun,
+    byMovie,
+    async finish() {
+      // A link the movies never asked for names a movie this export does not have.
+      for (const entry of byMovie.values()) {
+        if (!entry.used) {
+          await fileRun.reject(
+            entry.located,
+            `unknown movie: movieId ${entry.located.value.movielens_id} has no usable row in movies.csv`
+          )
+        }
+      }
+      return fileRun.finish()
+    }
+  }
+}
+
+/** Why a link is refused when an earlier line gave its id to another movie; undefined if none did. */
+function takenBy(
+  name: string,
+  value: number | string,
+  owner: Located<MovieLensLink> | undefined
+): string | undefined {
+  return owner && `${name} ${value} is also movieId ${owner.value.movielens_id}'s (line ${owner.lineNumber})`
 }
 
 async function loadMovies(
   db: Database,
-  path: string,
+  input: Input,
+  fileRun: FileRun,
   links: Links | undefined,
   state: RunState,
-  options: ImportOptions,
   size: number
 ): Promise<FileSummary> {
-  return withRun(path, options, async (input, fileRun) => {
-    const parsed = parseRows(
-      readMovieLens(input, 'movies'),
-      parseMovieLensMovie,
-      fileRun.rejects,
-      fileRun.progress
-    )
-    const grouped = batches(parsed, {
-      size,
-      key: (row) => row.value.movielens_id,
-      onDuplicate: fileRun.duplicates<MovieLensMovie>()
-    })
-    // One batch at a time: each is planned against the graph the previous one left.
-    await pipeline(grouped, async (batch) => {
-      const movieRows: MovieRow<MovieLensMovie>[] = batch.map((located) => {
-        const link = links?.byMovie.get(located.value.movielens_id)?.located.value
-        return {
-          located,
-          genres: located.value.genres,
-          keys: {
-            key: located.value.movielens_id,
-            tmdb_id: link?.tmdb_id ?? null,
-            imdb_id: link?.imdb_id ?? null,
-            movielens_id: located.value.movielens_id
-          }
-        }
-      })
-      const outcomes = await writeMovieBatch(
-        db,
-        fileRun,
-        movieRows,
-        state.genres,
-        'movielens_id',
-        (row, found) =>
-          planMovieLensMovie(row.located.value, links?.byMovie.get(row.keys.key)?.located.value, found)
-      )
-      for (const outcome of outcomes) {
-        const id = outcome.row.keys.key
-        if (outcome.status === 'rejected') {
-          await fileRun.reject(outcome.row.located, outcome.reason ?? 'refused')
-          continue
-        }
-        fileRun.count({ [outcome.status]: 1 })
-        if (outcome.movie_id !== undefined) state.movieIds.set(id, outcome.movie_id)
-        const link = links?.byMovie.get(id)
-        if (link) {
-          link.used = true
-          // The link was written with its movie, so it shares the movie's outcome.
-          links?.fileRun.count({ [outcome.status]: 1 })
-        }
-      }
-    })
-    return await fileRun.finish()
+  const grouped = fileRun.batches(readMovieLens(input, 'movies'), parseMovieLensMovie, {
+    size,
+    key: (row) => row.value.movielens_id
   })
+  const linkOf = (id: number): MovieLensLink | undefined => links?.byMovie.get(id)?.located.value
+  // One batch at a time: each is planned against the graph the previous one left.
+  await pipeline(grouped, async (batch) => {
+    const movieRows: MovieRow<MovieLensMovie>[] = batch.map((located) => ({
+      located,
+      genres: located.value.genres,
+      keys: {
+        key: located.value.movielens_id,
+        tmdb_id: linkOf(located.value.movielens_id)?.tmdb_id ?? null,
+        imdb_id: linkOf(located.value.movielens_id)?.imdb_id ?? null,
+        movielens_id: located.value.movielens_id
+      }
+    }))
+    const outcomes = await writeMovieBatch(
+      db,
+      fileRun,
+      movieRows,
+      state.genres,
+      'movielens_id',
+      (row, found) => planMovieLensMovie(row.located.value, linkOf(row.keys.key), found)
+    )
+    for (const outcome of outcomes) {
+      const id = outcome.row.keys.key
+      if (outcome.status === 'rejected') {
+        await fileRun.reject(outcome.row.located, outcome.reason ?? 'refused')
+        continue
+      }
+      fileRun.count({ [outcome.status]: 1 })
+      if (outcome.movie_id !== undefined) state.movieIds.set(id, outcome.movie_id)
+      const link = links?.byMovie.get(id)
+      if (link) {
+        link.used = true
+        // The link was written with its movie, so it shares the movie's outcome.
+        links?.fileRun.count({ [outcome.status]: 1 })
+      }
+    }
+  })
+  return await fileRun.finish()
 }
 
 /** MovieLens ids not seen in movies.csv this run are looked up in the graph once each. */
@@ -362,31 +305,75 @@ async function ensureUsers(
   const userIds = [...new Set(candidates)].filter((id) => !state.users.has(id)).sort()
   if (userIds.length === 0) return
   await writeBatch(db, fileRun, async (tx) => {
-    await run(tx, ENSURE_USERS, { user_ids: userIds })
+    await tx.run(ENSURE_USERS, { user_ids: userIds })
   })
   for (const id of userIds) state.users.add(id)
 }
 
-async function loadRatings(
+/** A row of ratings.csv or tags.csv: an edge from a user to a movie, named in MovieLens ids. */
+interface MovieLensEdge {
+  user_id: string
+  movielens_id: number
+}
+
+/** What sets one file of one edge per row apart; loadEdges does the rest. */
+interface EdgeFile<P extends MovieLensEdge, R extends { user_id: string }> {
+  name: 'ratings' | 'tags'
+  parse: (record: CsvRecord) => ParseResult<P>
+  /** One row per key in a batch; the key names user and movie in MovieLens terms, before the movie is matched. */
+  key: (row: Located<P>) => BatchKey
+  /** The row as `query` takes it, once its movie is known. */
+  row: (value: P, movieId: string) => R
+  /** The order rows are written (and locked) in, when the batch's key order is not the one wanted. */
+  order?: (a: R, b: R) => number
+  /** Writes `$rows`, returning how many edges were created and how many written at all. */
+  query: string
+  params?: Record<string, unknown>
+  /** The movie aggregates the file changes, recomputed when it is done. */
+  aggregates?: AggregateKind
+}
+
+const RATINGS: EdgeFile<MovieLensRating, RatingRow> = {
+  name: 'ratings',
+  parse: parseMovieLensRating,
+  key: (row) => row.value.rating_id,
+  row: (r, movieId) => ({
+    rating_id: ratingId(r.user_id, movieId),
+    user_id: r.user_id,
+    movie_id: movieId,
+    score: r.score,
+    original_score: r.original_score,
+    rated_at: r.rated_at
+  }),
+  order: byUserDescending,
+  query: WRITE_RATINGS,
+  params: RATING_SOURCE,
+  aggregates: 'ratings'
+}
+
+const TAGS: EdgeFile<MovieLensTag, { user_id: string; movie_id: string; tag: string; tagged_at: string }> = {
+  name: 'tags',
+  parse: parseMovieLensTag,
+  key: (row) => `${row.value.user_id}\u0000${row.value.movielens_id}\u0000${row.value.tag}`,
+  row: (t, movieId) => ({ user_id: t.user_id, movie_id: movieId, tag: t.tag, tagged_at: t.tagged_at }),
+  query: WRITE_TAGS
+}
+
+/**
+ * Streams one file of one edge per row (ratings.csv, tags.csv) in batches, several in flight: each
+ * row's movie is matched through the MovieLens ids, rows of unknown movies are refused, users are
+ * created first, and what is written is counted from what the query reports.
+ */
+async function loadEdges<P extends MovieLensEdge, R extends { user_id: string }>(
   db: Database,
   path: string,
+  file: EdgeFile<P, R>,
   state: RunState,
   options: ImportOptions,
   size: number
 ): Promise<FileSummary> {
-  return withRun(path, options, async (input, fileRun) => {
-    const parsed = parseRows(
-      readMovieLens(input, 'ratings'),
-      parseMovieLensRating,
-      fileRun.rejects,
-      fileRun.progress
-    )
-    // The parser's key names user and movie in MovieLens terms, before the movie is matched.
-    const grouped = batches(parsed, {
-      size,
-      key: (row) => row.value.rating_id,
-      onDuplicate: fileRun.duplicates<MovieLensRating>()
-    })
+  return withFileRun(path, 'movielens', options, async (input, fileRun) => {
+    const grouped = fileRun.batches(readMovieLens(input, file.name), file.parse, { size, key: file.key })
     await pipeline(
       grouped,
       async (batch) => {
@@ -395,25 +382,14 @@ async function loadRatings(
           batch.map((row) => row.value.movielens_id),
           state
         )
-        const ready: RatingRow[] = []
+        const ready: R[] = []
         for (const row of batch) {
           const movieId = state.movieIds.get(row.value.movielens_id)
-          if (movieId === undefined) {
-            await fileRun.reject(row, unknownMovie(row.value.movielens_id))
-            continue
-          }
-          const r = row.value
-          ready.push({
-            rating_id: ratingId(r.user_id, movieId),
-            user_id: r.user_id,
-            movie_id: movieId,
-            score: r.score,
-            original_score: r.original_score,
-            rated_at: r.rated_at
-          })
+          if (movieId === undefined) await fileRun.reject(row, unknownMovie(row.value.movielens_id))
+          else ready.push(file.row(row.value, movieId))
         }
         if (ready.length === 0) return
-        ready.sort(byUserDescending)
+        if (file.order) ready.sort(file.order)
         await ensureUsers(
           db,
           fileRun,
@@ -421,7 +397,7 @@ async function loadRatings(
           ready.map((row) => row.user_id)
         )
         const result = await writeBatch(db, fileRun, async (tx) =>
-          writtenCounts(await run(tx, WRITE_RATINGS, { rows: ready, ...RATING_SOURCE }))
+          writtenCounts(await tx.run(file.query, { rows: ready, ...file.params }))
         )
         fileRun.count({
           created: result.created,
@@ -429,76 +405,9 @@ async function loadRatings(
           unchanged: ready.length - result.written
         })
       },
-      { concurrency: concurrencyOf(options), keys: (batch) => batch.map((row) => row.value.rating_id) }
+      { concurrency: concurrencyOf(options), keys: (batch) => batch.map(file.key) }
     )
-    await refreshStaleAggregates(db, 'ratings_stale', fileRun)
-    return await fileRun.finish()
-  })
-}
-
-function tagKey(row: Located<MovieLensTag>): string {
-  return `${row.value.user_id}\u0000${row.value.movielens_id}\u0000${row.value.tag}`
-}
-
-async function loadTags(
-  db: Database,
-  path: string,
-  state: RunState,
-  options: ImportOptions,
-  size: number
-): Promise<FileSummary> {
-  return withRun(path, options, async (input, fileRun) => {
-    const parsed = parseRows(
-      readMovieLens(input, 'tags'),
-      parseMovieLensTag,
-      fileRun.rejects,
-      fileRun.progress
-    )
-    const grouped = batches(parsed, {
-      size,
-      key: tagKey,
-      onDuplicate: fileRun.duplicates<MovieLensTag>()
-    })
-    await pipeline(
-      grouped,
-      async (batch) => {
-        await resolveMovieLensIds(
-          db,
-          batch.map((row) => row.value.movielens_id),
-          state
-        )
-        const ready: Array<{ user_id: string; movie_id: string; tag: string; tagged_at: string }> = []
-        for (const row of batch) {
-          const movieId = state.movieIds.get(row.value.movielens_id)
-          if (movieId === undefined) {
-            await fileRun.reject(row, unknownMovie(row.value.movielens_id))
-            continue
-          }
-          ready.push({
-            user_id: row.value.user_id,
-            movie_id: movieId,
-            tag: row.value.tag,
-            tagged_at: row.value.tagged_at
-          })
-        }
-        if (ready.length === 0) return
-        await ensureUsers(
-          db,
-          fileRun,
-          state,
-          ready.map((row) => row.user_id)
-        )
-        const result = await writeBatch(db, fileRun, async (tx) =>
-          writtenCounts(await run(tx, WRITE_TAGS, { rows: ready }))
-        )
-        fileRun.count({
-          created: result.created,
-          updated: result.written - result.created,
-          unchanged: ready.length - result.written
-        })
-      },
-      { concurrency: concurrencyOf(options), keys: (batch) => batch.map(tagKey) }
-    )
+    if (file.aggregates) await refreshStaleAggregates(db, file.aggregates, fileRun)
     return await fileRun.finish()
   })
 }

@@ -15,8 +15,9 @@ import { int } from '../db/convert.js'
 import { rows } from '../db/database.js'
 import type { Database } from '../db/database.js'
 import { canonicalEndpoints } from '../domain/relationship-types.js'
-import { batches } from './batch.js'
-import { openInput, readLines } from './input.js'
+import { batchSizeOf, importOneFile } from './file-run.js'
+import type { FileRun, ImportOptions, ImportSummary } from './file-run.js'
+import { readLines } from './input.js'
 import type { Input } from './input.js'
 import { newGenreCache, writeMovieBatch } from './movie-writer.js'
 import type { MovieRow } from './movie-writer.js'
@@ -30,20 +31,10 @@ import {
   WRITE_FRANCHISE_EDGES,
   WRITE_SIMILAR_EDGES
 } from './queries.js'
-import { lineRows, parseRows } from './rows.js'
+import { lineRows } from './rows.js'
 import { parseTmdbLine } from './tmdb.js'
 import type { TmdbRecord } from './tmdb.js'
-import {
-  FileRun,
-  batchSizeOf,
-  chunks,
-  pipeline,
-  rejectsFileFor,
-  run,
-  summarize,
-  writeBatch
-} from './writer.js'
-import type { ImportOptions, ImportSummary } from './writer.js'
+import { chunks, pipeline, writeBatch } from './writer.js'
 
 export interface TmdbImportSummary extends ImportSummary {
   links: {
@@ -64,25 +55,10 @@ export async function importTmdb(
   input: string,
   options: ImportOptions = {}
 ): Promise<TmdbImportSummary> {
-  const startedAt = performance.now()
-  const source = await openInput(input, options.stdin ? { stdin: options.stdin } : {})
-  try {
-    const fileRun = await FileRun.open(input, rejectsFileFor(input, 'tmdb', options), {
-      progress: options.progress,
-      totalBytes: source.totalBytes,
-      bytesRead: () => source.bytesRead()
-    })
-    try {
-      await loadMovies(db, source, fileRun, options)
-      const links = await linkPendingMovies(db, fileRun)
-      return { ...summarize([await fileRun.finish()], startedAt), links }
-    } catch (error) {
-      await fileRun.abandon()
-      throw error
-    }
-  } finally {
-    source.close()
-  }
+  return importOneFile(input, 'tmdb', options, async (source, fileRun) => {
+    await loadMovies(db, source, fileRun, options)
+    return { links: await linkPendingMovies(db, fileRun) }
+  })
 }
 
 async function loadMovies(
@@ -92,11 +68,9 @@ async function loadMovies(
   options: ImportOptions
 ): Promise<void> {
   const genres = newGenreCache()
-  const parsed = parseRows(lineRows(readLines(source)), parseTmdbLine, fileRun.rejects, fileRun.progress)
-  const grouped = batches(parsed, {
+  const grouped = fileRun.batches(lineRows(readLines(source)), parseTmdbLine, {
     size: batchSizeOf(options),
-    key: (row) => row.value.movie.tmdb_id,
-    onDuplicate: fileRun.duplicates<TmdbRecord>()
+    key: (row) => row.value.movie.tmdb_id
   })
   // One batch at a time: each is planned against the graph the previous one left.
   await pipeline(grouped, async (batch) => {
@@ -198,17 +172,17 @@ export async function linkPendingMovies(
       const counts = { similar: 0, franchise: 0 }
       if (similar.size > 0) {
         const [row] = rows<{ written: number }>(
-          await run(tx, WRITE_SIMILAR_EDGES, { pairs: sortedPairs(similar) })
+          await tx.run(WRITE_SIMILAR_EDGES, { pairs: sortedPairs(similar) })
         )
         counts.similar = row?.written ?? 0
       }
       if (franchise.size > 0) {
         const [row] = rows<{ written: number }>(
-          await run(tx, WRITE_FRANCHISE_EDGES, { pairs: sortedPairs(franchise) })
+          await tx.run(WRITE_FRANCHISE_EDGES, { pairs: sortedPairs(franchise) })
         )
         counts.franchise = row?.written ?? 0
       }
-      if (complete.length > 0) await run(tx, CLEAR_PENDING_LINKS, { movie_ids: complete })
+      if (complete.length > 0) await tx.run(CLEAR_PENDING_LINKS, { movie_ids: complete })
       return counts
     })
     totals.similar += written.similar

@@ -12,8 +12,9 @@ import { int } from '../db/convert.js'
 import { rows } from '../db/database.js'
 import type { Database } from '../db/database.js'
 import { scoreSentiment } from '../lib/sentiment.js'
-import { batches } from './batch.js'
-import { openInput, readLines } from './input.js'
+import { batchSizeOf, concurrencyOf, importOneFile } from './file-run.js'
+import type { FileRun, ImportOptions, ImportSummary } from './file-run.js'
+import { readLines } from './input.js'
 import type { Input } from './input.js'
 import { planTweet } from './plan.js'
 import type { StoredTweet } from './plan.js'
@@ -24,24 +25,11 @@ import {
   STORED_TWEETS,
   WRITE_TWEET_REVIEWS
 } from './queries.js'
-import { lineRows, parseRows } from './rows.js'
+import { lineRows } from './rows.js'
 import type { Located } from './rows.js'
 import { parseHashtagMap, parseTweetLine } from './tweets.js'
 import type { HashtagIndex, MovieRef, Retweet, TweetRecord, TweetReview } from './tweets.js'
-import {
-  FileRun,
-  batchSizeOf,
-  chunks,
-  concurrencyOf,
-  pipeline,
-  refreshStaleAggregates,
-  rejectsFileFor,
-  run,
-  summarize,
-  writeBatch,
-  writeOrSplit
-} from './writer.js'
-import type { ImportOptions, ImportSummary } from './writer.js'
+import { chunks, pipeline, refreshStaleAggregates, writeBatch, writeOrSplit } from './writer.js'
 
 /** Retweets held back for their original; beyond this many they are refused at once. */
 const MAX_WAITING_RETWEETS = 100_000
@@ -103,25 +91,12 @@ export async function importTweets(
   input: string,
   options: ImportOptions = {}
 ): Promise<ImportSummary> {
-  const startedAt = performance.now()
+  // A bad map fails the import before the input is opened or an earlier rejects file removed.
   const hashtags = options.hashtags === undefined ? new Map() : await loadHashtagMap(options.hashtags)
-  const source = await openInput(input, options.stdin ? { stdin: options.stdin } : {})
-  try {
-    const fileRun = await FileRun.open(input, rejectsFileFor(input, 'tweets', options), {
-      progress: options.progress,
-      totalBytes: source.totalBytes,
-      bytesRead: () => source.bytesRead()
-    })
-    try {
-      await loadTweets(db, source, fileRun, hashtags, options)
-      return summarize([await fileRun.finish()], startedAt)
-    } catch (error) {
-      await fileRun.abandon()
-      throw error
-    }
-  } finally {
-    source.close()
-  }
+  return importOneFile(input, 'tweets', options, async (source, fileRun) => {
+    await loadTweets(db, source, fileRun, hashtags, options)
+    return {}
+  })
 }
 
 async function loadTweets(
@@ -134,16 +109,9 @@ async function loadTweets(
   const size = batchSizeOf(options)
   const movies = new MovieRefs(db)
   const waiting: Located<Retweet>[] = []
-  const parsed = parseRows(
-    lineRows(readLines(source)),
-    (line: string) => parseTweetLine(line, hashtags),
-    fileRun.rejects,
-    fileRun.progress
-  )
-  const grouped = batches(parsed, {
+  const grouped = fileRun.batches(lineRows(readLines(source)), (line) => parseTweetLine(line, hashtags), {
     size,
-    key: tweetKey,
-    onDuplicate: fileRun.duplicates<TweetRecord>()
+    key: tweetKey
   })
   const wait = async (row: Located<Retweet>): Promise<void> => {
     if (waiting.length < MAX_WAITING_RETWEETS) waiting.push(row)
@@ -173,7 +141,7 @@ async function loadTweets(
   for (const part of chunks(waiting, size)) {
     for (const row of await countRetweets(db, fileRun, part)) await fileRun.reject(row, notStored(row.value))
   }
-  await refreshStaleAggregates(db, 'reviews_stale', fileRun)
+  await refreshStaleAggregates(db, 'reviews', fileRun)
 }
 
 function tweetKey(row: Located<TweetRecord>): string {
@@ -268,7 +236,7 @@ async function writeReviews(
     writes,
     async (part) => {
       await writeBatch(db, fileRun, async (tx) => {
-        await run(tx, WRITE_TWEET_REVIEWS, { rows: part.map((w) => w.params) })
+        await tx.run(WRITE_TWEET_REVIEWS, { rows: part.map((w) => w.params) })
       })
       for (const w of part) {
         fileRun.count(w.create ? { created: 1 } : { updated: 1 })
@@ -297,7 +265,7 @@ async function countRetweets(
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([of, ids]) => ({ of, ids }))
   const counted = await writeBatch(db, fileRun, async (tx) =>
-    rows<{ of: string; fresh: string[] }>(await run(tx, COUNT_RETWEETS, { retweets: groups }))
+    rows<{ of: string; fresh: string[] }>(await tx.run(COUNT_RETWEETS, { retweets: groups }))
   )
   const found = new Map(counted.map((row) => [row.of, new Set(row.fresh)]))
   const unresolved: Located<Retweet>[] = []

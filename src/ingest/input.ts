@@ -63,18 +63,24 @@ export async function inputFromStream(
 ): Promise<Input> {
   const iterator = raw[Symbol.asyncIterator]()
   let bytes = 0
-  const chunks: Buffer[] = []
-  let headLength = 0
   let done = false
-  // Enough bytes to see the magic number; a pipe may deliver them one at a time.
-  while (headLength < GZIP_MAGIC.length) {
+  /** The next chunk, counted; undefined once the source is exhausted. */
+  const pull = async (): Promise<Buffer | undefined> => {
     const next = await iterator.next()
     if (next.done) {
       done = true
-      break
+      return undefined
     }
     const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
     bytes += chunk.length
+    return chunk
+  }
+  const chunks: Buffer[] = []
+  let headLength = 0
+  // Enough bytes to see the magic number; a pipe may deliver them one at a time.
+  while (headLength < GZIP_MAGIC.length) {
+    const chunk = await pull()
+    if (!chunk) break
     chunks.push(chunk)
     headLength += chunk.length
   }
@@ -85,14 +91,8 @@ export async function inputFromStream(
     try {
       if (head.length > 0) yield head
       while (!done) {
-        const next = await iterator.next()
-        if (next.done) {
-          done = true
-          break
-        }
-        const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
-        bytes += chunk.length
-        yield chunk
+        const chunk = await pull()
+        if (chunk) yield chunk
       }
     } finally {
       // A reader that stops early must still release the file.

@@ -9,8 +9,8 @@ import { rows } from '../db/database.js'
 import type { Database } from '../db/database.js'
 import type { MovieCandidates, MoviePlan } from './plan.js'
 import { ENSURE_GENRES, ENSURE_GENRE_TMDB_IDS, MOVIE_CANDIDATES, writeMovies } from './queries.js'
-import type { FileRun } from './writer.js'
-import { run, writeBatch, writeOrSplit } from './writer.js'
+import type { FileRun } from './file-run.js'
+import { writeBatch, writeOrSplit } from './writer.js'
 import type { Located } from './rows.js'
 import type { TmdbGenre } from './tmdb.js'
 
@@ -96,10 +96,10 @@ export async function writeMovieBatch<T>(
       .sort()
     const ids = pendingGenreIds(part, genres)
     const done = await writeBatch(db, fileRun, async (tx) => {
-      if (names.length > 0) await run(tx, ENSURE_GENRES, { names })
+      if (names.length > 0) await tx.run(ENSURE_GENRES, { names })
       if (ids.length > 0) {
         const rows = ids.map((genre) => ({ name: genre.name, tmdb_genre_id: int(genre.tmdb_genre_id) }))
-        await run(tx, ENSURE_GENRE_TMDB_IDS, { genres: rows })
+        await tx.run(ENSURE_GENRE_TMDB_IDS, { genres: rows })
       }
       return planAndWrite(tx, part, mergeKey, plan)
     })
@@ -127,7 +127,7 @@ async function planAndWrite<T>(
   }))
   const candidates = new Map<number, MovieCandidates>()
   for (const found of rows<MovieCandidates & { key: number }>(
-    await run(tx, MOVIE_CANDIDATES, { rows: keys })
+    await tx.run(MOVIE_CANDIDATES, { rows: keys })
   )) {
     candidates.set(found.key, found)
   }
@@ -170,7 +170,7 @@ async function planAndWrite<T>(
   }
   if (writes.length > 0) {
     const written = new Map<number, { movie_id: string; created: boolean }>()
-    const result = await run(tx, writeMovies(mergeKey), { rows: writes.map((w) => w.params) })
+    const result = await tx.run(writeMovies(mergeKey), { rows: writes.map((w) => w.params) })
     for (const r of rows<{ key: number; movie_id: string; created: boolean }>(result)) written.set(r.key, r)
     for (const { row } of writes) {
       const done = written.get(row.keys.key)

@@ -5,17 +5,17 @@
  * Rows that would change nothing are dropped before any write (movies and tweets are compared in
  * the importer, ratings and tags in the query), so a re-import only reads.
  *
- * Movie aggregates: a batch that adds or changes a movie's ratings (reviews) marks the movie
- * `ratings_stale` (`reviews_stale`) in the same transaction, under the movie's lock (taken in
- * movie_id order), and the importer recomputes every stale movie from its Rating (Review) nodes
- * when the file is done. Bumping a movie's count, sum and two range indexes in every batch costs
- * more than one exact pass at the end; the flags survive a killed run, so the next run recomputes.
+ * Movie aggregates: a batch that adds or changes a movie's ratings (reviews) marks the movie stale
+ * for them in the same transaction, under the movie's lock (taken in movie_id order), and the
+ * importer recomputes every stale movie from its Rating (Review) nodes when the file is done.
+ * Bumping a movie's count, sum and two range indexes in every batch costs more than one exact pass
+ * at the end; the flags survive a killed run, so the next run recomputes.
  */
+import { INITIAL_AGGREGATES, staleFlag } from '../data/movies/aggregates.js'
+import type { AggregateKind } from '../data/movies/aggregates.js'
 
 /** Review timestamps are UTC with millisecond precision, as the reviews API stores them. */
 const NOW = "datetime.truncate('millisecond', datetime({timezone: 'Z'}))"
-
-const INITIAL_AGGREGATES = `m.rating_count = 0, m.rating_sum = 0.0, m.review_count = 0, m.sentiment_sum = 0.0`
 
 export const ENSURE_GENRES = `
 UNWIND $names AS name
@@ -119,16 +119,14 @@ MATCH (m:Movie {movielens_id: id})
 RETURN id AS movielens_id, m.movie_id AS movie_id
 `
 
-export type StaleFlag = 'ratings_stale' | 'reviews_stale'
-
 /** Marks the movies named in `movie_ids` (in movie_id order, which is the order their locks are taken). */
-function markStale(flag: StaleFlag): string {
+function markStale(kind: AggregateKind): string {
   return `
 CALL (movie_ids) {
   UNWIND movie_ids AS id
   WITH DISTINCT id ORDER BY id
   MATCH (stale:Movie {movie_id: id})
-  SET stale.${flag} = true
+  SET stale.${staleFlag(kind)} = true
 }`
 }
 
@@ -165,7 +163,7 @@ FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
   CREATE (u)-[:GAVE]->(r)
   CREATE (r)-[:RATES]->(m))
 WITH collect(row.movie_id) AS movie_ids, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, count(*) AS written
-${markStale('ratings_stale')}
+${markStale('ratings')}
 RETURN created, written
 `
 
@@ -321,49 +319,8 @@ CALL (r, m, old_movie) {
   CREATE (r)-[:REVIEWS]->(m)
 }
 WITH collect(m.movie_id) + collect(old_movie.movie_id) AS movie_ids
-${markStale('reviews_stale')}
+${markStale('reviews')}
 RETURN size(movie_ids) AS touched
-`
-
-/** Movies a writer left with aggregates to recompute (this run's, or a killed run's). */
-export function staleMovies(flag: StaleFlag): string {
-  return `
-MATCH (m:Movie) WHERE m.${flag} = true
-RETURN m.movie_id AS movie_id
-ORDER BY movie_id
-`
-}
-
-/**
- * A movie's rating count, sum and mean from its Rating nodes, under the movie's lock as every
- * other aggregate writer takes it. Scores are summed in rating_id order, so the same ratings always
- * give the same floating-point sum, however and in whatever order they were written.
- */
-export const RECOMPUTE_RATINGS = `
-UNWIND $movie_ids AS id
-MATCH (m:Movie {movie_id: id})
-WITH m ORDER BY m.movie_id
-SET m._lock = true
-WITH m, COLLECT { MATCH (r:Rating)-[:RATES]->(m) RETURN r.score ORDER BY r.rating_id } AS scores
-WITH m, scores, reduce(total = 0.0, x IN scores | total + x) AS total
-SET m.rating_count = size(scores),
-    m.rating_sum = total,
-    m.rating_mean = CASE WHEN size(scores) > 0 THEN total / size(scores) END
-REMOVE m._lock, m.ratings_stale
-`
-
-/** The same for the review count, sentiment sum and mean, summed in review_id order. */
-export const RECOMPUTE_REVIEWS = `
-UNWIND $movie_ids AS id
-MATCH (m:Movie {movie_id: id})
-WITH m ORDER BY m.movie_id
-SET m._lock = true
-WITH m, COLLECT { MATCH (v:Review)-[:REVIEWS]->(m) RETURN v.sentiment_score ORDER BY v.review_id } AS scores
-WITH m, scores, reduce(total = 0.0, x IN scores | total + x) AS total
-SET m.review_count = size(scores),
-    m.sentiment_sum = total,
-    m.sentiment_mean = CASE WHEN size(scores) > 0 THEN total / size(scores) END
-REMOVE m._lock, m.reviews_stale
 `
 
 /**

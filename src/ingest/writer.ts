@@ -1,209 +1,15 @@
 /**
- * What the three importers share: their options and summaries, one input file's run (progress,
- * rejects, counts, time spent in the database), batch transactions retried with backoff, and the
- * pipeline that reads and parses the next batch while the database writes the current one.
+ * The write side the importers share: batch transactions retried with backoff, a batch split
+ * around the rows a uniqueness constraint refuses, the pipeline that reads and parses the next
+ * batch while the database writes the current one, and the movie aggregates recomputed at the end.
  */
-import { rm } from 'node:fs/promises'
-import type { Readable } from 'node:stream'
-import { Neo4jError } from 'neo4j-driver'
-import type { ManagedTransaction, QueryResult } from 'neo4j-driver'
+import type { ManagedTransaction } from 'neo4j-driver'
+import { recomputeAggregates, staleMovies } from '../data/movies/aggregates.js'
+import type { AggregateKind } from '../data/movies/aggregates.js'
 import type { Database } from '../db/database.js'
-import { UnavailableError } from '../errors.js'
-import { rejectDuplicates } from './batch.js'
+import { ConflictError, UnavailableError } from '../errors.js'
 import type { BatchKey } from './batch.js'
-import { Progress } from './progress.js'
-import type { ProgressCounts, ProgressStream } from './progress.js'
-import { RECOMPUTE_RATINGS, RECOMPUTE_REVIEWS, staleMovies } from './queries.js'
-import type { StaleFlag } from './queries.js'
-import { RejectsWriter, rejectsPathFor } from './rejects.js'
-import type { Located } from './rows.js'
-
-export const DEFAULT_BATCH_SIZE = 5000
-/** Two transactions keep both cores of a small server busy; more only queue on the same locks. */
-export const DEFAULT_CONCURRENCY = 2
-
-export interface ImportOptions {
-  /** Rows per write transaction (default 5000). */
-  batchSize?: number
-  /** Write transactions in flight at once for ratings, tags and tweets (default 2). */
-  concurrency?: number
-  /** Where progress and each file's closing line go; nothing is written when absent. */
-  progress?: ProgressStream
-  /**
-   * Where refused rows go instead of `<input>.rejects.jsonl`: a file for TMDB and tweets (needed
-   * when reading stdin), a directory for MovieLens (one `<file>.rejects.jsonl` per input file).
-   */
-  rejectsPath?: string
-  /** Tweets: the hashtag map (`{ "#Inception": { "tmdb_id": 27205 } }`). */
-  hashtags?: string
-  /** Stands in for process.stdin when the input is `-`. */
-  stdin?: Readable
-}
-
-export type ImportCounts = ProgressCounts
-
-export interface FileSummary extends ImportCounts {
-  /** The input as given (`-` for stdin). */
-  file: string
-  /** Null when nothing was refused (and then no file is left behind). */
-  rejectsPath: string | null
-  elapsedMs: number
-  rowsPerSecond: number
-  /**
-   * Time inside transactions, summed over those in flight at once: about elapsedMs times the
-   * concurrency when the database is the bound, well below elapsedMs when parsing is.
-   */
-  databaseMs: number
-}
-
-export interface ImportSummary extends ImportCounts {
-  elapsedMs: number
-  rowsPerSecond: number
-  /** One entry per input file, in the order they were loaded. */
-  files: FileSummary[]
-}
-
-export function concurrencyOf(options: ImportOptions): number {
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-    throw new Error(`concurrency must be a positive integer, got ${concurrency}`)
-  }
-  return concurrency
-}
-
-export function batchSizeOf(options: ImportOptions): number {
-  const size = options.batchSize ?? DEFAULT_BATCH_SIZE
-  if (!Number.isSafeInteger(size) || size < 1)
-    throw new Error(`batch size must be a positive integer, got ${size}`)
-  return size
-}
-
-/**
- * The rejects file of a single-file import: the override when given, else next to the input, and
- * for stdin `<kind>-stdin.rejects.jsonl` in the working directory.
- */
-export function rejectsFileFor(input: string, kind: string, options: ImportOptions): string {
-  return options.rejectsPath ?? rejectsPathFor(input, `${kind}-stdin.rejects.jsonl`)
-}
-
-const NOWHERE: ProgressStream = { write: () => true, isTTY: false }
-
-/** One input file being loaded: its progress line, its rejects file and its counts. */
-export class FileRun {
-  readonly progress: Progress
-  readonly rejects: RejectsWriter
-  databaseMs = 0
-  private readonly started = performance.now()
-
-  private constructor(
-    readonly file: string,
-    rejectsPath: string,
-    progress: Progress
-  ) {
-    this.rejects = new RejectsWriter(rejectsPath)
-    this.progress = progress
-  }
-
-  /**
-   * A stale rejects file from an earlier run is removed first: the file is only written when this
-   * run refuses something, and one left over would describe rows this run may have taken.
-   */
-  static async open(
-    file: string,
-    rejectsPath: string,
-    options: {
-      progress?: ProgressStream | undefined
-      totalBytes?: number | undefined
-      bytesRead?: () => number
-    }
-  ): Promise<FileRun> {
-    await rm(rejectsPath, { force: true })
-    const progress = new Progress({
-      label: file,
-      stream: options.progress ?? NOWHERE,
-      totalBytes: options.totalBytes,
-      ...(options.bytesRead ? { bytesRead: options.bytesRead } : {})
-    })
-    return new FileRun(file, rejectsPath, progress)
-  }
-
-  /** Refuses a row that parsed but could not be written (unknown movie, a key held by another node). */
-  async reject(row: Located<unknown>, reason: string): Promise<void> {
-    this.progress.add({ rejected: 1 })
-    await this.rejects.reject(row.lineNumber, row.raw, reason)
-  }
-
-  /** The batcher's onDuplicate: the dropped row is refused, naming the line that was kept. */
-  duplicates<T>(): (dropped: Located<T>, kept: Located<T>, key: BatchKey) => Promise<void> {
-    const write = rejectDuplicates<T>(this.rejects)
-    return async (dropped, kept, key) => {
-      this.progress.add({ rejected: 1 })
-      await write(dropped, kept, key)
-    }
-  }
-
-  count(outcome: Partial<Pick<ImportCounts, 'created' | 'updated' | 'unchanged'>>): void {
-    this.progress.add(outcome)
-  }
-
-  async finish(): Promise<FileSummary> {
-    await this.rejects.close()
-    this.progress.finish()
-    const elapsedMs = performance.now() - this.started
-    const counts = { ...this.progress.counts }
-    return {
-      file: this.file,
-      ...counts,
-      rejectsPath: this.rejects.created ? this.rejects.path : null,
-      elapsedMs,
-      rowsPerSecond: perSecond(counts.read, elapsedMs),
-      databaseMs: this.databaseMs
-    }
-  }
-
-  /** Closes the rejects file after a failure, keeping what it holds. */
-  async abandon(): Promise<void> {
-    await this.rejects.close().catch(() => undefined)
-  }
-}
-
-export function perSecond(rows: number, ms: number): number {
-  return ms > 0 ? Math.round((rows / ms) * 1000) : 0
-}
-
-export function summarize(files: FileSummary[], startedAt: number): ImportSummary {
-  const elapsedMs = performance.now() - startedAt
-  const total = { read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 }
-  for (const file of files) {
-    for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += file[key]
-  }
-  return { ...total, elapsedMs, rowsPerSecond: perSecond(total.read, elapsedMs), files }
-}
-
-/** A uniqueness constraint refused a write; carries the server's message, which names the key. */
-export class KeyConflictError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'KeyConflictError'
-  }
-}
-
-const CONSTRAINT_FAILED = 'Neo.ClientError.Schema.ConstraintValidationFailed'
-
-/** Runs one statement, turning a constraint violation into a KeyConflictError with the server's words. */
-export async function run(
-  tx: ManagedTransaction,
-  query: string,
-  params: Record<string, unknown>
-): Promise<QueryResult> {
-  try {
-    return await tx.run(query, params)
-  } catch (error) {
-    if (error instanceof Neo4jError && error.code === CONSTRAINT_FAILED)
-      throw new KeyConflictError(error.message)
-    throw error
-  }
-}
+import type { FileRun } from './file-run.js'
 
 // After the driver's own retries (deadlocks, leader changes) are spent, a batch is tried again
 // after a pause, with jitter so that two importers that collided do not collide again in step.
@@ -211,7 +17,7 @@ const RETRY_PAUSES_MS = [500, 2_000, 5_000, 10_000]
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms))
 
-/** One batch in one write transaction; transient failures are retried, the time is booked on `run`. */
+/** One batch in one write transaction; transient failures are retried, the time is booked on `fileRun`. */
 export async function writeBatch<T>(
   db: Database,
   fileRun: FileRun | undefined,
@@ -234,6 +40,18 @@ export async function writeBatch<T>(
 }
 
 /**
+ * What a uniqueness constraint's refusal says, or undefined for any other error. The database
+ * module reports such a refusal as a conflict listing the clashing properties; its other conflict,
+ * a node deleted under a write, lists none and is no row's fault.
+ */
+function keyConflict(error: unknown): string | undefined {
+  if (!(error instanceof ConflictError)) return undefined
+  const fields = (error.details as { fields?: unknown } | undefined)?.fields
+  if (!Array.isArray(fields)) return undefined
+  return fields.length > 0 ? `another record already has this ${fields.join(' and ')}` : error.message
+}
+
+/**
  * Writes rows in one transaction; when a uniqueness constraint refuses the batch, it is halved
  * until each row at fault stands alone, and those rows are handed to `refuse`. The other rows are
  * written as usual, so one bad key never costs the rest of its batch.
@@ -247,9 +65,10 @@ export async function writeOrSplit<R>(
   try {
     await write(rows)
   } catch (error) {
-    if (!(error instanceof KeyConflictError)) throw error
+    const conflict = keyConflict(error)
+    if (conflict === undefined) throw error
     if (rows.length === 1) {
-      await refuse(rows[0] as R, `conflicts with an existing record: ${error.message}`)
+      await refuse(rows[0] as R, `conflicts with an existing record: ${conflict}`)
       return
     }
     const half = Math.ceil(rows.length / 2)
@@ -321,19 +140,19 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 const RECOMPUTE_BATCH = 200
 
 /**
- * Recomputes the rating (or review) aggregates of every movie flagged stale, from its Rating (or
- * Review) nodes, and clears the flags; returns how many movies there were.
+ * Recomputes the rating (or review) aggregates of every movie flagged stale for them, and clears
+ * the flags; returns how many movies there were.
  */
 export async function refreshStaleAggregates(
   db: Database,
-  flag: StaleFlag,
+  kind: AggregateKind,
   fileRun?: FileRun
 ): Promise<number> {
-  const stale = (await db.readRows<{ movie_id: string }>(staleMovies(flag))).map((row) => row.movie_id)
-  const query = flag === 'ratings_stale' ? RECOMPUTE_RATINGS : RECOMPUTE_REVIEWS
+  const stale = (await db.readRows<{ movie_id: string }>(staleMovies(kind))).map((row) => row.movie_id)
+  const query = recomputeAggregates([kind])
   for (const ids of chunks(stale, RECOMPUTE_BATCH)) {
     await writeBatch(db, fileRun, async (tx) => {
-      await run(tx, query, { movie_ids: ids })
+      await tx.run(query, { movie_ids: ids })
     })
   }
   return stale.length

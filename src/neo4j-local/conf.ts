@@ -31,7 +31,7 @@ export function renderConf({ home, boltPort, httpPort, heap, pageCache }: ConfIn
     ['server.directories.logs', join(home, 'logs')],
     ['server.directories.plugins', join(home, 'plugins')],
     ['server.directories.import', join(home, 'import')],
-    ['dbms.security.procedures.unrestricted', 'apoc.*'],
+    ['dbms.security.procedures.unrestricted', 'apoc.*,gds.*'],
     // The server must not try to phone home: there may be no network at all.
     ['dbms.usage_report.enabled', 'false'],
     // Netty otherwise idles 5 s, twice, before the Bolt server stops: 11 s instead of under one for every

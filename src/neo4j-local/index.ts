@@ -1,4 +1,4 @@
-export { NEO4J_VERSION } from './version.js'
+export { GDS_VERSION, NEO4J_VERSION } from './version.js'
 export { NEO4J_USER, validateOptions } from './options.js'
 export type { LocalNeo4jOptions } from './options.js'
 export { ensureArtifacts } from './maven.js'

@@ -1,4 +1,4 @@
-// Resolves the Neo4j server and APOC jars from Maven Central once per cache directory. Jars are named
+// Resolves the Neo4j server, APOC and GDS jars from Maven Central once per cache directory. Jars are named
 // `<groupId>.<artifactId>.jar` (no version) so that "the server already ships this artifact" is a plain
 // file-name comparison; the poms, not the file names, say which versions these are.
 import { spawn } from 'node:child_process'
@@ -18,13 +18,15 @@ export interface ArtifactsOptions {
 export interface Artifacts {
   /** Server jars, for the JVM classpath. */
   libDir: string
-  /** APOC jars the server does not already ship, to install as plugins. */
+  /** APOC jars neither the server nor GDS already ships, to install as plugins. */
   apocDir: string
+  /** Graph Data Science jars the server does not already ship, to install as plugins. */
+  gdsDir: string
   java: JavaInfo
 }
 
 // Bump when the cache layout changes so that old caches are re-resolved.
-const LAYOUT = 'layout-1'
+const LAYOUT = 'layout-2'
 const MARKER = 'artifacts.sha256'
 const LOCK = '.resolving'
 const STALE_LOCK_MS = 30 * 60_000
@@ -37,14 +39,37 @@ export function apocPomPath(projectRoot: string): string {
   return join(projectRoot, 'neo4j-local', 'apoc', 'pom.xml')
 }
 
-export function artifactsHash(serverPom: string, apocPom: string): string {
-  return createHash('sha256').update(`${LAYOUT}\0${serverPom}\0${apocPom}`).digest('hex')
+export function gdsPomPath(projectRoot: string): string {
+  return join(projectRoot, 'neo4j-local', 'gds', 'pom.xml')
 }
 
-/** APOC's dependency jars minus those the server has: two copies of a library would clash on the classpath. */
-export function pluginOnlyJars(apocJars: readonly string[], serverJars: readonly string[]): string[] {
-  const server = new Set(serverJars)
-  return apocJars.filter((jar) => jar.endsWith('.jar') && !server.has(jar)).sort()
+export function artifactsHash(serverPom: string, apocPom: string, gdsPom: string): string {
+  return createHash('sha256').update(`${LAYOUT}\0${serverPom}\0${apocPom}\0${gdsPom}`).digest('hex')
+}
+
+/** A plugin's dependency jars minus those already present: two copies of a library would clash on the classpath. */
+export function pluginOnlyJars(pluginJars: readonly string[], presentJars: readonly string[]): string[] {
+  const present = new Set(presentJars)
+  return pluginJars.filter((jar) => jar.endsWith('.jar') && !present.has(jar)).sort()
+}
+
+export interface PluginJars {
+  apoc: string[]
+  gds: string[]
+}
+
+/**
+ * Which resolved jars each plugin installs. A library both plugins depend on is installed once, from GDS:
+ * GDS pins the newer release of what they share (HdrHistogram 2.2 against APOC's 2.1), and a library
+ * keeps working for code built against its older minor release far more often than the other way round.
+ */
+export function pluginJars(
+  serverJars: readonly string[],
+  apocJars: readonly string[],
+  gdsJars: readonly string[]
+): PluginJars {
+  const gds = pluginOnlyJars(gdsJars, serverJars)
+  return { apoc: pluginOnlyJars(apocJars, [...serverJars, ...gds]), gds }
 }
 
 async function readPom(path: string): Promise<string> {
@@ -73,7 +98,8 @@ async function isResolved(cacheDir: string, hash: string): Promise<boolean> {
   return (
     (await readMarker(cacheDir)) === hash &&
     (await exists(join(cacheDir, 'lib'))) &&
-    (await exists(join(cacheDir, 'apoc')))
+    (await exists(join(cacheDir, 'apoc'))) &&
+    (await exists(join(cacheDir, 'gds')))
   )
 }
 
@@ -144,7 +170,7 @@ async function withLock<T>(
 }
 
 /**
- * Makes sure the server and APOC jars for the poms under `<projectRoot>/neo4j-local` are in `cacheDir`,
+ * Makes sure the server, APOC and GDS jars for the poms under `<projectRoot>/neo4j-local` are in `cacheDir`,
  * resolving them with Maven when missing or when a pom changed. Java is checked every time, because the
  * jars are useless without it; Maven only when something has to be downloaded.
  */
@@ -153,9 +179,15 @@ export async function ensureArtifacts(opts: ArtifactsOptions): Promise<Artifacts
   const java = await checkJava()
   const serverPom = serverPomPath(opts.projectRoot)
   const apocPom = apocPomPath(opts.projectRoot)
-  const hash = artifactsHash(await readPom(serverPom), await readPom(apocPom))
+  const gdsPom = gdsPomPath(opts.projectRoot)
+  const hash = artifactsHash(await readPom(serverPom), await readPom(apocPom), await readPom(gdsPom))
   const { cacheDir } = opts
-  const result: Artifacts = { libDir: join(cacheDir, 'lib'), apocDir: join(cacheDir, 'apoc'), java }
+  const result: Artifacts = {
+    libDir: join(cacheDir, 'lib'),
+    apocDir: join(cacheDir, 'apoc'),
+    gdsDir: join(cacheDir, 'gds'),
+    java
+  }
   if (await isResolved(cacheDir, hash)) return result
 
   await checkMaven()
@@ -166,28 +198,45 @@ export async function ensureArtifacts(opts: ArtifactsOptions): Promise<Artifacts
     async () => {
       if (await isResolved(cacheDir, hash)) return
       log(
-        `Downloading Neo4j ${NEO4J_VERSION} and APOC with Maven into ${cacheDir} (about 130 MB, first run only)`
+        `Downloading Neo4j ${NEO4J_VERSION}, APOC and GDS with Maven into ${cacheDir} (about 150 MB, first run only)`
       )
       const libPartial = join(cacheDir, 'lib.partial')
       const apocAll = join(cacheDir, 'apoc-all.partial')
       const apocPartial = join(cacheDir, 'apoc.partial')
-      for (const dir of [libPartial, apocAll, apocPartial]) await rm(dir, { recursive: true, force: true })
+      const gdsAll = join(cacheDir, 'gds-all.partial')
+      const gdsPartial = join(cacheDir, 'gds.partial')
+      const scratch = [libPartial, apocAll, apocPartial, gdsAll, gdsPartial]
+      for (const dir of scratch) await rm(dir, { recursive: true, force: true })
       await rm(join(cacheDir, MARKER), { force: true })
 
       await copyDependencies(serverPom, libPartial)
       await copyDependencies(apocPom, apocAll)
-      const plugins = pluginOnlyJars(await jarsIn(apocAll), await jarsIn(libPartial))
-      if (!plugins.some((jar) => jar.startsWith('org.neo4j.procedure.apoc-core'))) {
-        throw new Error(`Maven resolved no apoc-core jar from ${apocPom}`)
+      await copyDependencies(gdsPom, gdsAll)
+      const plugins = pluginJars(await jarsIn(libPartial), await jarsIn(apocAll), await jarsIn(gdsAll))
+      // A missing module does not stop the server: its procedures are just absent, or fail to inject.
+      const required: [string[], string, string][] = [
+        [plugins.apoc, 'org.neo4j.procedure.apoc-core.jar', apocPom],
+        [plugins.gds, 'org.neo4j.gds.proc.jar', gdsPom],
+        [plugins.gds, 'org.neo4j.gds.opengds-extension.jar', gdsPom]
+      ]
+      for (const [jars, jar, pom] of required) {
+        if (!jars.includes(jar)) throw new Error(`Maven resolved no ${jar} from ${pom}`)
       }
-      await mkdir(apocPartial)
-      for (const jar of plugins) await rename(join(apocAll, jar), join(apocPartial, jar))
-      await rm(apocAll, { recursive: true, force: true })
+      for (const [jars, from, to] of [
+        [plugins.apoc, apocAll, apocPartial],
+        [plugins.gds, gdsAll, gdsPartial]
+      ] as const) {
+        await mkdir(to)
+        for (const jar of jars) await rename(join(from, jar), join(to, jar))
+        await rm(from, { recursive: true, force: true })
+      }
 
-      await rm(result.libDir, { recursive: true, force: true })
-      await rm(result.apocDir, { recursive: true, force: true })
+      for (const dir of [result.libDir, result.apocDir, result.gdsDir]) {
+        await rm(dir, { recursive: true, force: true })
+      }
       await rename(libPartial, result.libDir)
       await rename(apocPartial, result.apocDir)
+      await rename(gdsPartial, result.gdsDir)
       await writeFile(join(cacheDir, MARKER), `${hash}\n`)
     }
   )

@@ -12,7 +12,7 @@ export interface LocalNeo4jOptions {
   pageCache: string
   /** Where the Maven-resolved jars are kept, shared by all homes. */
   cacheDir: string
-  /** Directory holding `neo4j-local/{server,apoc}/pom.xml`. */
+  /** Directory holding `neo4j-local/{server,apoc,gds}/pom.xml`. */
   projectRoot: string
   log?: (line: string) => void
   startTimeoutMs?: number

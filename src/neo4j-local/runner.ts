@@ -200,13 +200,15 @@ async function prepareHome(opts: LocalNeo4jOptions, artifacts: Artifacts): Promi
   }
   await writeFile(confPath(home), renderConf(opts))
 
-  // The plugins directory is managed: stale APOC jars from an older version would clash with the new ones.
+  // The plugins directory is managed: stale plugin jars from an older version would clash with the new ones.
   const pluginsDir = join(home, 'plugins')
   for (const name of await readdir(pluginsDir)) {
     if (name.endsWith('.jar')) await rm(join(pluginsDir, name))
   }
-  for (const name of await readdir(artifacts.apocDir)) {
-    if (name.endsWith('.jar')) await copyFile(join(artifacts.apocDir, name), join(pluginsDir, name))
+  for (const dir of [artifacts.apocDir, artifacts.gdsDir]) {
+    for (const name of await readdir(dir)) {
+      if (name.endsWith('.jar')) await copyFile(join(dir, name), join(pluginsDir, name))
+    }
   }
 
   // The system database records the password on its first start; until it exists the home is fresh.
@@ -233,8 +235,8 @@ function jvmArgs(opts: LocalNeo4jOptions, artifacts: Artifacts): string[] {
     '--add-opens=java.base/java.io=ALL-UNNAMED',
     '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
     '--add-opens=java.base/java.lang=ALL-UNNAMED',
-    // APOC must be on the classpath as well as in the plugins directory, or its injectable components
-    // (apoc.Pools and friends) are unknown to the procedure loader.
+    // APOC and GDS must be on the classpath as well as in the plugins directory, or their injectable
+    // components (apoc.Pools, GDS's procedure facade) are unknown to the procedure loader.
     '-cp',
     [join(artifacts.libDir, '*'), join(home, 'plugins', '*')].join(delimiter),
     'org.neo4j.server.CommunityEntryPoint',

@@ -10,21 +10,29 @@ import ratingRoutes from './ratings.js'
 import searchRoutes from './searches.js'
 import userRoutes from './users.js'
 import similarRoutes from './similar.js'
+import relatedRoutes from './related.js'
 import pathRoutes from './paths.js'
+import franchiseRoutes from './franchise.js'
 import recommendationRoutes from './recommendations.js'
 
 const routes: FastifyPluginAsync<{ migrations: MigrationFile[] }> = async (app, opts) => {
   await app.register(healthRoutes, { migrations: opts.migrations })
-  await app.register(movieRoutes)
-  await app.register(genreRoutes)
-  await app.register(reviewRoutes)
-  await app.register(relationshipRoutes)
-  await app.register(ratingRoutes)
-  await app.register(searchRoutes)
-  await app.register(userRoutes)
-  await app.register(similarRoutes)
-  await app.register(pathRoutes)
-  await app.register(recommendationRoutes)
+  for (const plugin of [
+    movieRoutes,
+    genreRoutes,
+    reviewRoutes,
+    relationshipRoutes,
+    ratingRoutes,
+    searchRoutes,
+    userRoutes,
+    similarRoutes,
+    relatedRoutes,
+    pathRoutes,
+    franchiseRoutes,
+    recommendationRoutes
+  ]) {
+    await app.register(plugin)
+  }
 }
 
 export default routes

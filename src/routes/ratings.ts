@@ -2,9 +2,8 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { deleteRating, movieRatings, upsertRating } from '../data/ratings/repository.js'
-import { errorResponses } from '../schemas/common.js'
+import { MovieIdParams, errorResponses } from '../schemas/common.js'
 import {
-  MovieIdParams,
   MovieRatingParams,
   MovieRatingsPage,
   Rating,

@@ -1,18 +1,18 @@
 /** Recommendations for a user. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { loadTraversalConfig } from '../config/traversal.js'
-import { recommendForUser } from '../data/similarity/recommendations.js'
-import { errorResponses } from '../schemas/common.js'
-import { RecommendationQuery, RecommendationResponse, UserIdParams } from '../schemas/traversal.js'
+import { traversalConfig } from '../config.js'
+import { recommendForUser } from '../data/recommendations/repository.js'
+import { UserIdParams, errorResponses } from '../schemas/common.js'
+import { RecommendationQuery, RecommendationResponse } from '../schemas/recommendations.js'
 
 const recommendationRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const config = loadTraversalConfig()
+  const config = traversalConfig(app.config)
 
   app.get(
     '/users/:user_id/recommendations',
     {
       schema: {
-        tags: ['users', 'graph'],
+        tags: ['recommendations'],
         operationId: 'recommendMovies',
         summary: 'Movies to recommend to a user, each with a score and the reasons for it',
         description:

@@ -7,17 +7,16 @@ import {
   deleteReview,
   getReview,
   getReviewByTweet,
-  importReviews,
   listMovieReviews,
   updateReview
 } from '../data/reviews/repository.js'
-import { errorResponses } from '../schemas/common.js'
+import { importReviews } from '../data/reviews/import-batch.js'
+import { MovieIdParams, errorResponses } from '../schemas/common.js'
 import {
   BatchReviewsBody,
   BatchReviewsResponse,
   CreateReviewBody,
   ListReviewsQuery,
-  MovieIdParams,
   Review,
   ReviewIdParams,
   ReviewPage,

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { userRatings } from '../data/ratings/repository.js'
 import { userSearches } from '../data/searches/repository.js'
-import { errorResponses } from '../schemas/common.js'
-import { RatingPageQuery, UserIdParams, UserRatingsPage } from '../schemas/rating.js'
+import { UserIdParams, errorResponses } from '../schemas/common.js'
+import { RatingPageQuery, UserRatingsPage } from '../schemas/rating.js'
 import { SearchHistoryPage, SearchPageQuery } from '../schemas/search.js'
 
 const userRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,4 +1,4 @@
-/** Shared schema primitives: ids, the error shape, pagination. */
+/** Shared schema primitives: ids, the error shape, pagination, the bounds of graph reads. */
 import { Type } from 'typebox'
 import type { Static, TSchema } from 'typebox'
 
@@ -50,3 +50,36 @@ export function Page<T extends TSchema>(item: T) {
     next_cursor: Type.Union([Type.String(), Type.Null()])
   })
 }
+
+export const MovieIdParams = Type.Object({ movie_id: Id })
+export type MovieIdParams = Static<typeof MovieIdParams>
+
+export const UserIdParams = Type.Object({ user_id: Id })
+export type UserIdParams = Static<typeof UserIdParams>
+
+/** What a request to a graph read may ask for; beyond these a request is a 400, never a bigger query. */
+export const TRAVERSAL_BOUNDS = {
+  maxLimit: 100,
+  defaultLimit: 20,
+  maxRelatedDepth: 3,
+  defaultRelatedDepth: 1,
+  maxPathDepth: 3,
+  defaultPathDepth: 3,
+  maxExclude: 100
+} as const
+
+/** `limit` of the graph reads (similar, related, recommendations). */
+export const GraphLimit = Type.Integer({
+  minimum: 1,
+  maximum: TRAVERSAL_BOUNDS.maxLimit,
+  default: TRAVERSAL_BOUNDS.defaultLimit,
+  description: `How many items (at most ${TRAVERSAL_BOUNDS.maxLimit})`
+})
+
+/** A movie as graph reads name it: enough to label a node. */
+export const MovieRef = Type.Object({
+  movie_id: Type.String(),
+  title: Type.Union([Type.String(), Type.Null()]),
+  year: Type.Union([Type.Integer(), Type.Null()])
+})
+export type MovieRef = Static<typeof MovieRef>

@@ -88,8 +88,6 @@ export const UserRatingsPage = Page(UserRating)
 export type UserRatingsPageValue = Static<typeof UserRatingsPage>
 
 export const MovieRatingParams = Type.Object({ movie_id: Id, user_id: Id })
-export const MovieIdParams = Type.Object({ movie_id: Id })
-export const UserIdParams = Type.Object({ user_id: Id })
 
 export const RatingPageQuery = Type.Object(PageQuery, { additionalProperties: false })
 export type RatingPageQueryValue = Static<typeof RatingPageQuery>

@@ -160,7 +160,6 @@ export type ReviewBody = Static<typeof Review>
 export const ReviewPage = Page(Review)
 export type ReviewPageBody = Static<typeof ReviewPage>
 
-export const MovieIdParams = Type.Object({ movie_id: Id })
 export const ReviewIdParams = Type.Object({ review_id: Id })
 export const TweetIdParams = Type.Object({ tweet_id: TweetId })
 

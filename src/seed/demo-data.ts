@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PROJECT_ROOT } from '../paths.js'
+import { PROJECT_ROOT } from '../project-root.js'
 import { EDGE_SOURCES, isRelationshipType } from '../domain/relationship-types.js'
 import type { RelationshipType } from '../domain/relationship-types.js'
 

@@ -8,21 +8,22 @@
 import type { ManagedTransaction } from 'neo4j-driver'
 import { int } from '../db/convert.js'
 import type { Database } from '../db/database.js'
+import { recomputeAggregates } from '../data/movies/aggregates.js'
 import { canonicalEndpoints, RELATIONSHIP_TYPES } from '../domain/relationship-types.js'
 import { tmdbMovieId } from '../ingest/tmdb.js'
 import { normalizeQuery } from '../lib/lucene.js'
-import { labelFor, scoreSentiment } from '../lib/sentiment.js'
 import { ratingId, scoreFields } from '../data/ratings/repository.js'
+import { newReviewProps, resolveSentiment } from '../data/reviews/fields.js'
 import { DEFAULT_DEMO_DIR, readDemoData } from './demo-data.js'
 import type { DemoData, DemoSearch } from './demo-data.js'
 import { ENSURE_GENRES, ENSURE_GENRE_TMDB_IDS } from '../ingest/queries.js'
+import { chunks } from '../ingest/writer.js'
 import {
   MERGE_MOVIES,
   MERGE_RATINGS,
   MERGE_REVIEWS,
   MERGE_SEARCHES,
   MERGE_USERS,
-  RECOMPUTE_AGGREGATES,
   mergeRelationships
 } from './queries.js'
 
@@ -47,14 +48,8 @@ export interface SeedSummary {
 const DEFAULT_BATCH = 500
 const RATING_SOURCE = 'user'
 
-function batches<T>(rows: T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
-  return out
-}
-
 async function runBatched(tx: ManagedTransaction, query: string, rows: unknown[], size: number, extra = {}) {
-  for (const batch of batches(rows, size)) await tx.run(query, { ...extra, rows: batch })
+  for (const batch of chunks(rows, size)) await tx.run(query, { ...extra, rows: batch })
 }
 
 /** Filters in the key order the searches API stores them in, so equal filters are equal strings. */
@@ -88,7 +83,7 @@ async function writeMovies(
     }
   }))
   const ids = new Map<number, string>()
-  for (const batch of batches(rows, size)) {
+  for (const batch of chunks(rows, size)) {
     const result = await tx.run(MERGE_MOVIES, { rows: batch })
     for (const record of result.records) {
       ids.set(Number(record.get('tmdb_id')), record.get('movie_id') as string)
@@ -103,27 +98,13 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   const data = await readDemoData(dir)
 
   // Sentiment is computed once, outside the transaction, which the driver may retry.
-  const reviewRows = data.reviews.map((r) => {
-    const score = r.sentiment_score ?? scoreSentiment(r.content).score
-    return {
-      review_id: r.review_id,
-      tmdb_id: r.tmdb_id,
-      created_at: r.created_at,
-      author_id: r.author_id ?? null,
-      props: {
-        review_id: r.review_id,
-        source: r.source,
-        tweet_id: r.tweet_id ?? null,
-        author: r.author ?? null,
-        content: r.content,
-        language: r.language ?? null,
-        url: r.url ?? null,
-        sentiment_score: score,
-        sentiment_label: r.sentiment_label ?? labelFor(score),
-        retweet_count: int(r.retweet_count ?? 0)
-      }
-    }
-  })
+  const reviewRows = data.reviews.map((r) => ({
+    review_id: r.review_id,
+    tmdb_id: r.tmdb_id,
+    created_at: r.created_at,
+    author_id: r.author_id ?? null,
+    props: newReviewProps(r.review_id, r, resolveSentiment(r.content, r))
+  }))
 
   await db.write(async (tx) => {
     // The importers' rule: a genre is its name, and keeps an id it has; an id another genre
@@ -192,8 +173,9 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
     }))
     await runBatched(tx, MERGE_SEARCHES, searchRows, size)
 
-    for (const batch of batches([...movieIds.values()].sort(), size)) {
-      await tx.run(RECOMPUTE_AGGREGATES, { movie_ids: batch })
+    const recompute = recomputeAggregates()
+    for (const batch of chunks([...movieIds.values()].sort(), size)) {
+      await tx.run(recompute, { movie_ids: batch })
     }
   })
 

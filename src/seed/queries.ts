@@ -2,6 +2,7 @@
  * Cypher for loading the demo dataset. Every statement MERGEs on a unique key and takes its rows
  * from one UNWIND, so a batch is one round trip and loading twice changes nothing.
  */
+import { INITIAL_AGGREGATES } from '../data/movies/aggregates.js'
 import { relationshipTypeToken } from '../domain/relationship-types.js'
 import type { RelationshipType } from '../domain/relationship-types.js'
 
@@ -13,7 +14,7 @@ export const MERGE_MOVIES = `
 UNWIND $rows AS row
 MERGE (m:Movie {tmdb_id: row.tmdb_id})
   ON CREATE SET m.__created = true, m.movie_id = row.movie_id, m.created_at = datetime(),
-                m.rating_count = 0, m.rating_sum = 0.0, m.review_count = 0, m.sentiment_sum = 0.0
+                ${INITIAL_AGGREGATES}
 WITH m, row, row.props AS raw, m.__created IS NOT NULL AS created,
      COLLECT { MATCH (m)-[:IN_GENRE]->(g:Genre) RETURN g.name ORDER BY g.name } AS genres_before
 REMOVE m.__created
@@ -123,30 +124,4 @@ CALL (s, row) {
   MATCH (u:User {user_id: row.user_id})
   MERGE (u)-[:SEARCHED]->(s)
 }
-`
-
-/**
- * Recomputes a movie's aggregates from its Rating and Review nodes, under the movie's write lock
- * as every other aggregate writer does. Sums run in id order so the same nodes always give the
- * same floating-point sum.
- */
-export const RECOMPUTE_AGGREGATES = `
-UNWIND $movie_ids AS id
-MATCH (m:Movie {movie_id: id})
-WITH m ORDER BY m.movie_id
-SET m._lock = true
-WITH m,
-     COLLECT { MATCH (r:Rating)-[:RATES]->(m) RETURN r.score ORDER BY r.rating_id } AS scores,
-     COLLECT { MATCH (v:Review)-[:REVIEWS]->(m) RETURN v.sentiment_score ORDER BY v.review_id } AS sentiments
-WITH m, scores, sentiments,
-     reduce(total = 0.0, x IN scores | total + x) AS rating_sum,
-     reduce(total = 0.0, x IN sentiments | total + x) AS sentiment_sum
-SET m.rating_count = size(scores),
-    m.rating_sum = rating_sum,
-    m.rating_mean = CASE WHEN size(scores) > 0 THEN rating_sum / size(scores) END,
-    m.review_count = size(sentiments),
-    m.sentiment_sum = sentiment_sum,
-    m.sentiment_mean = CASE WHEN size(sentiments) > 0 THEN sentiment_sum / size(sentiments) END
-REMOVE m._lock
-RETURN count(m) AS movies
 `

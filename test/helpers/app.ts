@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { hashApiKey } from '../../src/plugins/app/auth.js'
 import { testNeo4j } from './neo4j.js'
+import { waitFor } from './wait-for.js'
 
 /** A key with the write scope, configured in every app `buildTestApp()` builds. */
 export const TEST_WRITE_KEY = 'cinegraph-test-write-key-4f6d1c0b9a'
@@ -13,6 +14,17 @@ export const TEST_API_KEYS = `${hashApiKey(TEST_WRITE_KEY)}:write,${hashApiKey(T
 
 /** Far above what any test sends, so only the rate-limit tests ever see a 429. */
 const TEST_RATE_LIMIT_MAX = '1000000000'
+
+/**
+ * Until the app's /ready answers 200 (Neo4j back after an outage, a fresh app's driver
+ * connected); `when` names the moment in the error if it never does.
+ */
+export async function untilReady(app: FastifyInstance, when: string, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`/ready to answer 200 ${when}`, async () => (await app.inject('/ready')).statusCode === 200, {
+    timeoutMs,
+    intervalMs: 250
+  })
+}
 
 /** The write key unless the request names `authorization` itself; `authorization: undefined` sends none. */
 function withWriteKey(options: InjectOptions): InjectOptions {

@@ -21,6 +21,18 @@ export function expectErrorShape(body: unknown): void {
   expect(isErrorShape(body), `not the one error shape: ${JSON.stringify(body)}`).toBe(true)
 }
 
+/** An error response: this status, the one error shape, and one of these codes. */
+export function expectError(
+  res: { statusCode: number; body: string; json: () => unknown },
+  status: number,
+  codes: string[]
+): void {
+  expect(res.statusCode, res.body).toBe(status)
+  const body = res.json() as { error: { code: string } }
+  expectErrorShape(body)
+  expect(codes).toContain(body.error.code)
+}
+
 /**
  * Settings that turn the service's load shedding off: tests that are not about it must not see
  * a 503 OVERLOADED because the machine running them is busy.

@@ -19,6 +19,8 @@ import type { LocalNeo4jOptions } from '../../src/neo4j-local/index.js'
 export interface ThrowawayNeo4j {
   options: LocalNeo4jOptions
   boltUri: string
+  /** The settings that point an app (`buildTestApp`) at this server instead of the shared one. */
+  env: Record<'NEO4J_URI' | 'NEO4J_USER' | 'NEO4J_PASSWORD' | 'NEO4J_DATABASE', string>
   /** Stops the server and deletes its data directory. */
   remove: () => Promise<void>
 }
@@ -44,7 +46,13 @@ export async function startThrowawayNeo4j(name: string, attempts = 3): Promise<T
     }
     try {
       const handle = await startLocalNeo4j(options)
-      return { options, boltUri: handle.boltUri, remove }
+      const env = {
+        NEO4J_URI: handle.boltUri,
+        NEO4J_USER: 'neo4j',
+        NEO4J_PASSWORD: options.password,
+        NEO4J_DATABASE: 'neo4j'
+      }
+      return { options, boltUri: handle.boltUri, env, remove }
     } catch (err) {
       lastError = err
       await remove().catch(() => undefined)

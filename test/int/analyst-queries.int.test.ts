@@ -1,14 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ParamValue } from '../../src/analyst/param-map.js'
 import { loadQueryPack, runPackQuery } from '../../src/analyst/query-pack.js'
 import type { PackQuery } from '../../src/analyst/query-pack.js'
+import { int } from '../../src/db/convert.js'
 import type { Database } from '../../src/db/database.js'
+import { tmdbMovieId } from '../../src/ingest/tmdb.js'
+import { readDemoData } from '../../src/seed/demo-data.js'
 import { seedDemo } from '../../src/seed/demo.js'
-import { testDatabase } from '../helpers/neo4j.js'
+import { testDatabase, uid } from '../helpers/neo4j.js'
+import { plantedGraph } from '../helpers/planted-graph.js'
 
 // Every pack query runs with the example values of its own :param line against the demo dataset.
 // Other test files share the server but never touch tmdb-* movies or demo-* users, and their
 // searches are stamped with the current time, far from the demo's 2025 windows. Queries that
 // scan the whole graph are checked on their demo rows only.
+//
+// The Graph Data Science queries run on the demo's own movies instead (their movieIds), under a
+// graph name of the run's own: the import tests keep tmdb- movies of their own that come and go
+// while a projection reads, and two runs of the suite on one server would otherwise drop each
+// other's graph.
 
 type Row = Record<string, unknown>
 
@@ -277,11 +287,82 @@ const EXPECTED: Record<string, Expectation> = {
       ])
       expect(sortedBy(rows, 'weight', 'desc')).toBe(true)
     }
+  },
+  '18-taste-communities': {
+    columns: ['community', 'size', 'top_movie_ids', 'top_movies', 'top_genres'],
+    check: (rows) => {
+      // The demo's similar films form ten separate clusters, and each is one community.
+      expect(rows.map((r) => r.community)).toEqual(rows.map((_r, i) => i + 1))
+      expect(rows.map((r) => r.size)).toEqual([7, 6, 5, 4, 2, 2, 2, 2, 2, 2])
+      expect(rows[0]).toMatchObject({
+        top_movies: ['Pulp Fiction', 'The Godfather', 'Fight Club', 'The Departed', 'GoodFellas'],
+        top_genres: ['Crime', 'Drama', 'Action']
+      })
+      expect(rows[1]?.top_genres).toEqual(['Science Fiction', 'Action', 'Adventure'])
+      expect(rows[1]?.top_movies).toEqual(expect.arrayContaining(['The Matrix', 'Inception']))
+      expect(rows[2]?.top_movies).toEqual(expect.arrayContaining(['Spirited Away', 'Princess Mononoke']))
+      expect(rows.find((r) => (r.top_movie_ids as string[]).includes('tmdb-496243'))?.top_movies).toEqual([
+        'Parasite',
+        'Oldboy'
+      ])
+    }
+  },
+  '19-central-films': {
+    columns: ['rank', 'movie_id', 'title', 'year', 'score', 'rating_count'],
+    check: (rows) => {
+      expect(rows).toHaveLength(20)
+      expect(rows.map((r) => r.rank)).toEqual(rows.map((_r, i) => i + 1))
+      // GoodFellas has four similar films, Spirited Away three; no other film more than two.
+      expect(pick(rows.slice(0, 2), ['movie_id', 'title', 'year'])).toEqual([
+        { movie_id: 'tmdb-769', title: 'GoodFellas', year: 1990 },
+        { movie_id: 'tmdb-129', title: 'Spirited Away', year: 2001 }
+      ])
+      expect(sortedBy(rows, 'score', 'desc')).toBe(true)
+    }
+  },
+  '20-most-drawn-on-films': {
+    columns: ['rank', 'movie_id', 'title', 'year', 'score', 'drawn_on_by'],
+    check: (rows) => {
+      // Star Wars is drawn on by Empire (itself continued by Jedi) and Rogue One. Ghost in the Shell
+      // inspired only The Matrix, but the Matrix sequels behind it lift it above Rocky, which Rocky II
+      // and Creed draw on directly.
+      expect(pick(rows.slice(0, 3), ['movie_id', 'title', 'drawn_on_by'])).toEqual([
+        { movie_id: 'tmdb-11', title: 'Star Wars', drawn_on_by: 2 },
+        { movie_id: 'tmdb-9323', title: 'Ghost in the Shell', drawn_on_by: 1 },
+        { movie_id: 'tmdb-1366', title: 'Rocky', drawn_on_by: 2 }
+      ])
+      expect(rows[0]?.score).toBeCloseTo(0.15 + 0.85 * (0.15 + 0.85 * 0.15 + 0.15), 3)
+      expect(rows.map((r) => r.movie_id)).not.toContain('tmdb-1892')
+      expect(sortedBy(rows, 'score', 'desc')).toBe(true)
+    }
   }
+}
+
+// A query that fails midway leaves its projected graph in the server's memory; every graph of this
+// run carries one prefix, so afterAll can drop whatever was left.
+const GRAPH_PREFIX = uid('analyst-pack')
+let graphs = 0
+const newGraphName = (): string => `${GRAPH_PREFIX}-${++graphs}`
+
+async function dropLeftGraphs(db: Database): Promise<void> {
+  await db.readRows(
+    `CALL gds.graph.list() YIELD graphName
+     WHERE graphName STARTS WITH $prefix
+     CALL gds.graph.drop(graphName, false) YIELD graphName AS dropped
+     RETURN count(dropped) AS dropped`,
+    { prefix: GRAPH_PREFIX }
+  )
+}
+
+/** The example values, with a graph name and the movies that keep a GDS query to this run's graph. */
+function runParams(q: PackQuery, movieIds: string[]): Record<string, ParamValue> {
+  if (!('graphName' in q.params)) return q.params
+  return { ...q.params, graphName: newGraphName(), movieIds }
 }
 
 describe('the analyst query pack on the demo dataset', async () => {
   const pack = await loadQueryPack()
+  const demoMovieIds = (await readDemoData()).movies.map((m) => tmdbMovieId(m.tmdb_id))
   let db: Database
 
   beforeAll(async () => {
@@ -290,6 +371,7 @@ describe('the analyst query pack on the demo dataset', async () => {
   })
 
   afterAll(async () => {
+    await dropLeftGraphs(db)
     await db.close()
   })
 
@@ -300,9 +382,225 @@ describe('the analyst query pack on the demo dataset', async () => {
   it.each(pack.map((q) => [q.name, q] as const))('%s', async (name: string, q: PackQuery) => {
     const expected = EXPECTED[name]
     if (!expected) throw new Error(`no expectation for ${name}`)
-    const { keys, rows } = await runPackQuery<Row>(db, q)
+    const { keys, rows } = await runPackQuery<Row>(db, q, runParams(q, demoMovieIds))
     expect(keys).toEqual(expected.columns)
     expect(rows.length).toBeGreaterThan(0)
     expected.check(rows)
+  })
+})
+
+describe('the Graph Data Science queries on a planted graph', async () => {
+  const pack = await loadQueryPack()
+  const query = (name: string): PackQuery => {
+    const q = pack.find((p) => p.name === name)
+    if (!q) throw new Error(`no pack query ${name}`)
+    return q
+  }
+  const graph = plantedGraph('analyst-gds')
+  const { id } = graph
+  const ids = (...names: string[]): string[] => names.map(id)
+
+  const graphExists = async (graphName: string): Promise<boolean> => {
+    const [row] = await graph
+      .db()
+      .readRows<{ exists: boolean }>('RETURN gds.graph.exists($graphName) AS exists', {
+        graphName
+      })
+    return row?.exists ?? false
+  }
+
+  async function run(name: string, params: Record<string, ParamValue>): Promise<Row[]> {
+    const q = query(name)
+    const graphName = newGraphName()
+    const { rows } = await runPackQuery<Row>(graph.db(), q, { ...q.params, graphName, ...params })
+    expect(await graphExists(graphName)).toBe(false)
+    return rows
+  }
+
+  // Communities: a1–a5 and b1–b4 each list every other member of their clique at 0.9; a5 also
+  // lists b1 at 0.1, too weak to merge the cliques. e1 and e2 are linked only by an explicit
+  // SIMILAR_TO edge. solo's one link is a computed SIMILAR_TO edge of the former rebuild, which
+  // counts for nothing; stray lists only out, which the runs leave out of movieIds.
+  // Centrality: s1–s4 list hub, hub lists s1, and w lists s2 at 0.9 and s3 at 0.1.
+  // Derivation: q1 SEQUEL_OF o, q2 SEQUEL_OF q1, r REMAKE_OF o, sp SPINOFF_OF q1, i INSPIRED_BY x,
+  // z SAME_FRANCHISE x (not a derivation), out REMAKE_OF x (out of movieIds).
+  const cliqueA = ['a1', 'a2', 'a3', 'a4', 'a5']
+  const cliqueB = ['b1', 'b2', 'b3', 'b4']
+  const communityMovies = ids(...cliqueA, ...cliqueB, 'e1', 'e2', 'solo', 'stray')
+  const centralityMovies = ids('hub', 's1', 's2', 's3', 's4', 'w')
+  const derivationMovies = ids('o', 'q1', 'q2', 'r', 'sp', 'x', 'i', 'z')
+
+  beforeAll(async () => {
+    await graph.seedMovies([
+      ...cliqueA.map((name, i) => ({
+        name,
+        rating_count: 50 - 10 * i,
+        genres: i < 2 ? ['noir', 'heist'] : ['noir']
+      })),
+      ...cliqueB.map((name, i) => ({ name, rating_count: 5 - i, genres: ['western'] })),
+      { name: 'e1', rating_count: 2, genres: ['musical'] },
+      { name: 'e2', rating_count: 1, genres: ['musical'] },
+      { name: 'solo', rating_count: 99 },
+      { name: 'stray', rating_count: 99 },
+      { name: 'out', rating_count: 99 },
+      { name: 'hub', title: 'Hub', year: 2001, rating_count: 1 },
+      ...['s1', 's2', 's3', 's4', 'w'].map((name) => ({ name, rating_count: 100 })),
+      ...['o', 'q1', 'q2', 'r', 'sp', 'x', 'i', 'z'].map((name) => ({ name }))
+    ])
+    await graph.seedEdges([
+      ['e1', 'SIMILAR_TO', 'e2', 'tmdb', 0.8],
+      ['a1', 'SIMILAR_TO', 'solo', 'computed', 0.99],
+      ['q1', 'SEQUEL_OF', 'o', 'editorial', null],
+      ['q2', 'SEQUEL_OF', 'q1', 'editorial', null],
+      ['r', 'REMAKE_OF', 'o', 'editorial', null],
+      ['sp', 'SPINOFF_OF', 'q1', 'editorial', null],
+      ['i', 'INSPIRED_BY', 'x', 'editorial', null],
+      ['x', 'SAME_FRANCHISE', 'z', 'editorial', null],
+      ['out', 'REMAKE_OF', 'x', 'editorial', null]
+    ])
+    const lists = new Map<string, [string, number][]>()
+    for (const members of [cliqueA, cliqueB]) {
+      for (const m of members) {
+        const others = members.filter((o) => o !== m)
+        lists.set(
+          m,
+          others.map((o) => [o, 0.9])
+        )
+      }
+    }
+    lists.get('a5')?.push(['b1', 0.1])
+    lists.set('stray', [['out', 0.9]])
+    for (const s of ['s1', 's2', 's3', 's4']) lists.set(s, [['hub', 0.9]])
+    lists.set('hub', [['s1', 0.5]])
+    lists.set('w', [
+      ['s2', 0.9],
+      ['s3', 0.1]
+    ])
+    await graph.db().writeRows(
+      `UNWIND $lists AS l
+       MATCH (m:Movie {movie_id: l.movie_id})
+       SET m.similar_ids = l.ids, m.similar_scores = l.scores`,
+      {
+        lists: [...lists].map(([movie, similar]) => ({
+          movie_id: id(movie),
+          ids: similar.map(([o]) => id(o)),
+          scores: similar.map(([, score]) => score)
+        }))
+      }
+    )
+  })
+
+  // Registered after plantedGraph's hooks, so it runs while their database is still open.
+  afterAll(async () => {
+    await dropLeftGraphs(graph.db())
+  })
+
+  describe('18-taste-communities', () => {
+    it('finds the two cliques and the explicitly linked pair, most-rated members and shared genres first', async () => {
+      const rows = await run('18-taste-communities', { movieIds: communityMovies, members: int(3) })
+      expect(rows).toEqual([
+        {
+          community: 1,
+          size: 5,
+          top_movie_ids: ids('a1', 'a2', 'a3'),
+          top_movies: ['A1', 'A2', 'A3'],
+          top_genres: [graph.genre('noir'), graph.genre('heist')]
+        },
+        {
+          community: 2,
+          size: 4,
+          top_movie_ids: ids('b1', 'b2', 'b3'),
+          top_movies: ['B1', 'B2', 'B3'],
+          top_genres: [graph.genre('western')]
+        },
+        {
+          community: 3,
+          size: 2,
+          top_movie_ids: ids('e1', 'e2'),
+          top_movies: ['E1', 'E2'],
+          top_genres: [graph.genre('musical')]
+        }
+      ])
+    })
+
+    it('lists only communities of minSize or more, at most limit of them', async () => {
+      const bigger = await run('18-taste-communities', { movieIds: communityMovies, minSize: int(3) })
+      expect(bigger.map((r) => r.size)).toEqual([5, 4])
+      const first = await run('18-taste-communities', { movieIds: communityMovies, limit: int(1) })
+      expect(first.map((r) => r.top_movie_ids)).toEqual([ids(...cliqueA)])
+    })
+
+    it('answers with nothing when the movies have no links among them', async () => {
+      expect(await run('18-taste-communities', { movieIds: ids('solo', 'stray', 'hub') })).toEqual([])
+    })
+
+    it('replaces a graph an interrupted run left under its name, and runs twice in a row', async () => {
+      const q = query('18-taste-communities')
+      const graphName = newGraphName()
+      await graph
+        .db()
+        .readRows(
+          'MATCH (m:Movie {movie_id: $movie}) WITH gds.graph.project($graphName, m, null) AS g RETURN g',
+          {
+            movie: id('solo'),
+            graphName
+          }
+        )
+      expect(await graphExists(graphName)).toBe(true)
+      const params = { ...q.params, graphName, movieIds: communityMovies }
+      const first = await runPackQuery<Row>(graph.db(), q, params)
+      const second = await runPackQuery<Row>(graph.db(), q, params)
+      expect(first.rows.map((r) => r.size)).toEqual([5, 4, 2])
+      expect(second.rows).toEqual(first.rows)
+      expect(await graphExists(graphName)).toBe(false)
+    })
+  })
+
+  describe('19-central-films', () => {
+    it('ranks the hub every other film names first, though it has the fewest ratings', async () => {
+      const rows = await run('19-central-films', { movieIds: centralityMovies })
+      expect(pick(rows, ['rank', 'movie_id'])).toEqual(
+        ids('hub', 's1', 's2', 's3', 's4', 'w').map((movie_id, i) => ({ rank: i + 1, movie_id }))
+      )
+      expect(rows[0]).toMatchObject({ title: 'Hub', year: 2001, rating_count: 1 })
+      // s2 and s3 differ only in the score w lists them at; s4 and w are named by no film.
+      const score = (name: string) => rows.find((r) => r.movie_id === id(name))?.score as number
+      expect(score('s2')).toBeCloseTo(0.15 + 0.85 * 0.15 * 0.9, 3)
+      expect(score('s3')).toBeCloseTo(0.15 + 0.85 * 0.15 * 0.1, 3)
+      expect(score('s4')).toBeCloseTo(0.15, 6)
+      expect(score('hub')).toBeGreaterThan(score('s1'))
+    })
+
+    it('reads only the listed movies and stops at limit', async () => {
+      const rows = await run('19-central-films', { movieIds: communityMovies, limit: int(3) })
+      expect(rows).toHaveLength(3)
+      expect(rows.every((r) => communityMovies.includes(r.movie_id as string))).toBe(true)
+    })
+  })
+
+  describe('20-most-drawn-on-films', () => {
+    it('ranks the original of the longest line of derived works first', async () => {
+      const rows = await run('20-most-drawn-on-films', { movieIds: derivationMovies })
+      expect(pick(rows, ['rank', 'movie_id', 'drawn_on_by'])).toEqual([
+        { rank: 1, movie_id: id('o'), drawn_on_by: 2 },
+        { rank: 2, movie_id: id('q1'), drawn_on_by: 2 },
+        { rank: 3, movie_id: id('x'), drawn_on_by: 1 }
+      ])
+      const q1 = 0.15 + 0.85 * (0.15 + 0.15)
+      expect(rows.map((r) => r.score)).toEqual([
+        expect.closeTo(0.15 + 0.85 * (q1 + 0.15), 3),
+        expect.closeTo(q1, 3),
+        expect.closeTo(0.15 + 0.85 * 0.15, 3)
+      ])
+    })
+
+    it('follows only the edge types asked for', async () => {
+      const rows = await run('20-most-drawn-on-films', { movieIds: derivationMovies, types: ['SEQUEL_OF'] })
+      expect(pick(rows, ['movie_id', 'drawn_on_by'])).toEqual([
+        { movie_id: id('o'), drawn_on_by: 1 },
+        { movie_id: id('q1'), drawn_on_by: 1 }
+      ])
+      expect(rows[0]?.score).toBeCloseTo(0.15 + 0.85 * (0.15 + 0.85 * 0.15), 3)
+    })
   })
 })

@@ -9,6 +9,7 @@ import { BookmarkScope, Database, withBookmarks } from '../../src/db/database.js
 import { bookmarkCodec } from '../../src/plugins/app/bookmarks.js'
 import { buildTestApp } from '../helpers/app.js'
 import { expectErrorShape } from '../helpers/http.js'
+import { postMovie } from '../helpers/movies.js'
 import { testNeo4j, uid } from '../helpers/neo4j.js'
 
 const HEADER = 'x-neo4j-bookmark'
@@ -52,13 +53,7 @@ describe('bookmarks over HTTP', () => {
 
   it('answers a write with a bookmark and passes it to the sessions of a read that sends it back', async () => {
     const movieId = uid('bm')
-    const created = await app.inject({
-      method: 'POST',
-      url: '/movies',
-      payload: { movie_id: movieId, title: 'BM' }
-    })
-    expect(created.statusCode, created.body).toBe(201)
-    const bookmark = bookmarkOf(created)
+    const bookmark = bookmarkOf(await postMovie(app, { movie_id: movieId, title: 'BM' }))
     const issued = bookmarkCodec(SECRET).decode(bookmark)
     expect(issued.length).toBeGreaterThan(0)
     for (const b of issued) expect(b).toMatch(/^FB:/)
@@ -76,7 +71,7 @@ describe('bookmarks over HTTP', () => {
   it('runs every read in a read session and every write in a write session', async () => {
     const movieId = uid('bm')
     sessions.length = 0
-    await app.inject({ method: 'POST', url: '/movies', payload: { movie_id: movieId, title: 'Modes' } })
+    await postMovie(app, { movie_id: movieId, title: 'Modes' })
     expect(sessions.map((s) => s.defaultAccessMode)).toContain('WRITE')
     sessions.length = 0
     const userId = uid('u')
@@ -106,9 +101,7 @@ describe('bookmarks over HTTP', () => {
 
   it('chains writes: a write after a bookmark answers with a newer one', async () => {
     const movieId = uid('bm')
-    const first = bookmarkOf(
-      await app.inject({ method: 'POST', url: '/movies', payload: { movie_id: movieId, title: 'Chain' } })
-    )
+    const first = bookmarkOf(await postMovie(app, { movie_id: movieId, title: 'Chain' }))
     const second = await app.inject({
       method: 'PUT',
       url: `/movies/${movieId}/ratings/${uid('u')}`,
@@ -124,7 +117,7 @@ describe('bookmarks over HTTP', () => {
 
   it('hands out no bookmark when a write is refused', async () => {
     const movieId = uid('bm')
-    await app.inject({ method: 'POST', url: '/movies', payload: { movie_id: movieId, title: 'Once' } })
+    await postMovie(app, { movie_id: movieId, title: 'Once' })
     const again = await app.inject({
       method: 'POST',
       url: '/movies',
@@ -136,9 +129,7 @@ describe('bookmarks over HTTP', () => {
 
   it('refuses malformed, oversized, tampered and foreign values with 400 INVALID_BOOKMARK', async () => {
     const movieId = uid('bm')
-    const good = bookmarkOf(
-      await app.inject({ method: 'POST', url: '/movies', payload: { movie_id: movieId, title: 'Valid' } })
-    )
+    const good = bookmarkOf(await postMovie(app, { movie_id: movieId, title: 'Valid' }))
     const read = (value: string): Promise<LightMyRequestResponse> =>
       app.inject({ url: `/movies/${movieId}`, headers: { [HEADER]: value } })
 
@@ -182,9 +173,7 @@ describe('bookmarks over HTTP', () => {
 
   it('accepts a bookmark from another instance sharing BOOKMARK_SECRET, and refuses one from an instance that does not', async () => {
     const movieId = uid('bm')
-    const bookmark = bookmarkOf(
-      await app.inject({ method: 'POST', url: '/movies', payload: { movie_id: movieId, title: 'Elsewhere' } })
-    )
+    const bookmark = bookmarkOf(await postMovie(app, { movie_id: movieId, title: 'Elsewhere' }))
     const sibling = await buildTestApp({ BOOKMARK_SECRET: SECRET })
     const stranger = await buildTestApp()
     try {
@@ -232,12 +221,7 @@ describe('the neo4j:// routing scheme against a single server', () => {
     const app = await buildTestApp({ NEO4J_URI: routingUri })
     try {
       const movieId = uid('route')
-      const created = await app.inject({
-        method: 'POST',
-        url: '/movies',
-        payload: { movie_id: movieId, title: 'Routed' }
-      })
-      expect(created.statusCode, created.body).toBe(201)
+      const created = await postMovie(app, { movie_id: movieId, title: 'Routed' })
       const read = await app.inject({ url: `/movies/${movieId}`, headers: { [HEADER]: bookmarkOf(created) } })
       expect(read.statusCode, read.body).toBe(200)
       expect((await app.inject('/ready')).statusCode).toBe(200)

@@ -9,32 +9,21 @@ import { int } from '../../src/db/convert.js'
 import { GET_MOVIE, GET_MOVIE_BY_TMDB } from '../../src/data/movies/queries.js'
 import { GET_REVIEW_BY_TWEET } from '../../src/data/reviews/queries.js'
 import {
-  DELETE_STALE_COMPUTED,
-  LOCK_MOVIES,
-  PRECOMPUTED_SIMILAR,
-  SIMILARITY_MODE,
+  LOAD_EXPLICIT_EDGES_OF,
+  SIMILAR_LIST,
   SIMILAR_MOVIES,
-  WRITE_COMPUTED_EDGES
-} from '../../src/data/similarity/queries.js'
-import {
-  PERSONAL_RECOMMENDATIONS,
-  POPULAR_IN_GENRES,
-  POPULAR_OVERALL,
-  SEARCH_SIGNALS,
-  USER_RATING_SIGNALS,
-  WELL_RATED_OVERALL
-} from '../../src/data/similarity/recommendation-queries.js'
-import {
-  ATTACHED_TO,
-  FRANCHISE_ATTACHMENTS,
-  FRANCHISE_MAIN_LINE,
-  MOVIE_REF,
-  relatedPaths,
-  shortestPath
-} from '../../src/data/traversals/queries.js'
-import { planOperators, traversalPlanProblems, usesIndexSeek } from '../../src/data/traversals/plan-walker.js'
-import type { PlanNode } from '../../src/data/traversals/plan-walker.js'
-import { DEFAULT_TRAVERSAL_CONFIG } from '../../src/config/traversal.js'
+  TOUCHED_SINCE,
+  WRITE_LISTS
+} from '../../src/data/similar/queries.js'
+import { normalizedWeights } from '../../src/data/similar/score.js'
+import * as recommendations from '../../src/data/recommendations/queries.js'
+import { ATTACHED_TO, FRANCHISE_ATTACHMENTS, FRANCHISE_MAIN_LINE } from '../../src/data/franchise/queries.js'
+import { MOVIE_REF } from '../../src/data/movie-graph.js'
+import { shortestPath } from '../../src/data/paths/queries.js'
+import { relatedPaths } from '../../src/data/related/queries.js'
+import { planOperators, traversalPlanProblems, usesIndexSeek } from '../../src/db/plan-walker.js'
+import type { PlanNode } from '../../src/db/plan-walker.js'
+import { DEFAULT_TRAVERSAL_CONFIG } from '../../src/config.js'
 import { RELATIONSHIP_TYPES } from '../../src/domain/relationship-types.js'
 import { MOVIES_EXIST } from '../../src/data/movies/exist.js'
 import { testDatabase } from '../helpers/neo4j.js'
@@ -61,11 +50,10 @@ const r = DEFAULT_TRAVERSAL_CONFIG.recommend
 const similarParams = {
   movie_ids: ['x'],
   exclude: [],
-  scope: null,
-  skip_explicit: false,
   limit: int(20),
   min_score: 0,
-  weights: s.weights,
+  weights: normalizedWeights(s.weights),
+  corating_shrink: s.coratingShrink,
   high_rating: s.highRating,
   max_coraters: int(s.maxCoraters),
   max_ratings_per_corater: int(s.maxRatingsPerCorater),
@@ -87,8 +75,8 @@ describe('key lookups seek a unique index', () => {
 
 const traversals: [string, string, Record<string, unknown>, ('read' | 'write')?][] = [
   ['similar movies (on the fly)', SIMILAR_MOVIES, similarParams],
-  ['similarity mode', SIMILARITY_MODE, { movie_id: 'x' }],
-  ['precomputed similar', PRECOMPUTED_SIMILAR, { movie_id: 'x', exclude: [], min_score: 0, limit: int(20) }],
+  ['stored similar list', SIMILAR_LIST, { movie_id: 'x' }],
+  ['explicit edges of refreshed movies', LOAD_EXPLICIT_EDGES_OF, { movie_ids: ['x'], max_links: int(100) }],
   [
     'related, every type, depth 3',
     relatedPaths([...RELATIONSHIP_TYPES], 3),
@@ -100,11 +88,11 @@ const traversals: [string, string, Record<string, unknown>, ('read' | 'write')?]
   ['attached to', ATTACHED_TO, { movie_id: 'x' }],
   ['movie ref', MOVIE_REF, { movie_id: 'x' }],
   ['movies exist', MOVIES_EXIST, { movie_ids: ['x', 'y'] }],
-  ['user rating signals', USER_RATING_SIGNALS, { user_id: 'u', high_rating: 7 }],
-  ['search signals', SEARCH_SIGNALS, { user_id: 'u', max_searches: int(50) }],
+  ['user rating signals', recommendations.USER_RATING_SIGNALS, { user_id: 'u', high_rating: 7 }],
+  ['search signals', recommendations.SEARCH_SIGNALS, { user_id: 'u', max_searches: int(50) }],
   [
     'personal recommendations',
-    PERSONAL_RECOMMENDATIONS,
+    recommendations.PERSONAL_RECOMMENDATIONS,
     {
       user_id: 'u',
       limit: int(20),
@@ -117,14 +105,7 @@ const traversals: [string, string, Record<string, unknown>, ('read' | 'write')?]
       max_per_genre: int(r.maxPerGenre)
     }
   ],
-  ['lock movies', LOCK_MOVIES, { movie_ids: ['x', 'y'] }, 'write'],
-  ['write computed edges', WRITE_COMPUTED_EDGES, { run_id: 'r', pairs: [] }, 'write'],
-  [
-    'delete stale computed edges',
-    DELETE_STALE_COMPUTED,
-    { run_id: 'r', movie_ids: ['x'], scope: null },
-    'write'
-  ]
+  ['write similar lists', WRITE_LISTS, { lists: [], at: '2026-01-01T00:00:00Z', run_id: 'r' }, 'write']
 ]
 
 describe('traversals start from an index seek and never scan or multiply', () => {
@@ -138,18 +119,28 @@ describe('traversals start from an index seek and never scan or multiply', () =>
     const related = planOperators(
       await explain(relatedPaths(['SEQUEL_OF'], 2), { movie_id: 'x', limit: int(5) })
     )
-    expect(related).toContain('StatefulShortestPath(All)')
+    expect(related, related.join(' <- ')).toContain('StatefulShortestPath(All)')
     const shortest = planOperators(await explain(shortestPath(['SEQUEL_OF'], 4), { from: 'x', to: 'y' }))
     expect(shortest).toContain('StatefulShortestPath(Into)')
+  })
+})
+
+describe('a similarity refresh finds touched movies through indexes', () => {
+  it('seeks an index in every branch but the one for movies without a list', async () => {
+    const plan = await explain(TOUCHED_SINCE, { since: '2026-01-01T00:00:00Z' })
+    const operators = planOperators(plan)
+    expect(operators.filter((o) => o.startsWith('NodeIndexSeekByRange')).length).toBeGreaterThanOrEqual(4)
+    expect(operators.filter((o) => /RelationshipIndexSeekByRange/.test(o)).length).toBe(5)
+    expect(operators).not.toContain('CartesianProduct')
   })
 })
 
 describe('cold-start catalogue slices never scan every node', () => {
   const params = { exclude: [], limit: int(20), min_rating_count: int(20), genres: ['drama'] }
   it.each([
-    ['popular in genres', POPULAR_IN_GENRES],
-    ['well rated overall', WELL_RATED_OVERALL],
-    ['popular overall', POPULAR_OVERALL]
+    ['popular in genres', recommendations.POPULAR_IN_GENRES],
+    ['well rated overall', recommendations.WELL_RATED_OVERALL],
+    ['popular overall', recommendations.POPULAR_OVERALL]
   ])('%s', async (_label, query) => {
     expect(traversalPlanProblems(await explain(query, params))).toEqual([])
   })

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/database.js'
 import { int } from '../../src/db/convert.js'
-import { popularGenreMates } from '../../src/data/similarity/genre-mates.js'
+import { popularGenreMates } from '../../src/data/genres/genre-mates.js'
 import { testDatabase, uid } from '../helpers/neo4j.js'
 
 const K = 3

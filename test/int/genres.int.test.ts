@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../src/db/database.js'
 import { int } from '../../src/db/convert.js'
 import { buildTestApp } from '../helpers/app.js'
+import { expectError } from '../helpers/http.js'
+import { tmdbId } from '../helpers/ids.js'
+import { postMovie } from '../helpers/movies.js'
 import { testDatabase, uid } from '../helpers/neo4j.js'
 
 interface GenreJson {
@@ -35,32 +38,15 @@ describe('genres', () => {
   }
   const path = (n: string) => `/genres/${encodeURIComponent(n)}`
 
-  function tmdbGenreId(): number {
-    return 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000)
-  }
-
   async function movieIn(...genres: string[]): Promise<string> {
-    const res = await app.inject({ method: 'POST', url: '/movies', payload: { title: 'Genre test', genres } })
-    expect(res.statusCode, res.body).toBe(201)
-    const id = res.json().movie_id as string
+    const id = (await postMovie(app, { title: 'Genre test', genres })).json<{ movie_id: string }>().movie_id
     movies.push(id)
     return id
   }
 
-  function expectError(
-    res: { statusCode: number; json: () => unknown },
-    status: number,
-    codes: string[]
-  ): void {
-    expect(res.statusCode).toBe(status)
-    const body = res.json() as { error: { code: string; message: string } }
-    expect(Object.keys(body)).toEqual(['error'])
-    expect(codes).toContain(body.error.code)
-  }
-
   it('creates a genre with a trimmed name, reads it back, and refuses a duplicate', async () => {
     const n = name('Film Noir')
-    const tmdb = tmdbGenreId()
+    const tmdb = tmdbId()
     const res = await app.inject({
       method: 'POST',
       url: '/genres',
@@ -95,7 +81,7 @@ describe('genres', () => {
   })
 
   it('gives a tmdb_genre_id to one genre only, however many ask for it at once', async () => {
-    const tmdb = tmdbGenreId()
+    const tmdb = tmdbId()
     const names = Array.from({ length: 8 }, () => name())
     const answers = await Promise.all(
       names.map((n) =>

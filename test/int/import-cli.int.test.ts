@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { int } from '../../src/db/convert.js'
 import type { Database } from '../../src/db/database.js'
 import { importMovieLens } from '../../src/ingest/import-movielens.js'
-import { testDatabase, testNeo4j } from '../helpers/neo4j.js'
+import { cinegraph } from '../helpers/cli.js'
+import { waitFor } from '../helpers/wait-for.js'
+import { testDatabase } from '../helpers/neo4j.js'
 import {
   aggregateDrift,
   deleteSpace,
@@ -16,42 +16,6 @@ import {
   snapshot
 } from './import-helpers.js'
 import type { IdSpace } from './import-helpers.js'
-
-const MAIN = pathToFileURL(fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))).href
-const ENTRY = `import(${JSON.stringify(MAIN)}).then((cli) => cli.main(['node', 'cinegraph', ...process.argv.slice(1)]))`
-
-interface Run {
-  pid: number
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>
-  kill(): void
-}
-
-/** `cinegraph <args>` in a child process, from the TypeScript sources, against the test Neo4j. */
-function cinegraph(args: string[]): Run {
-  const n = testNeo4j()
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', ENTRY, '--', ...args], {
-    env: {
-      ...process.env,
-      NEO4J_URI: n.uri,
-      NEO4J_USER: n.user,
-      NEO4J_PASSWORD: n.password,
-      NEO4J_DATABASE: n.database,
-      NEO4J_TX_TIMEOUT_MS: '60000'
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const done = new Promise<{
-    code: number | null
-    signal: NodeJS.Signals | null
-    stdout: string
-    stderr: string
-  }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })))
-  return { pid: child.pid ?? -1, done, kill: () => child.kill('SIGKILL') }
-}
 
 const SIZES = { movies: 400, users: 300, ratings: 20_000, tweets: 0 }
 
@@ -99,16 +63,17 @@ describe('cinegraph import (a child process)', () => {
     await importMovieLens(db, cleanDir)
 
     const first = cinegraph(['import', 'movielens', killedDir, '--batch-size', '500'])
-    let seen = 0
-    while (seen < SIZES.ratings * 0.2) {
-      const exited = await Promise.race([
-        first.done.then(() => true),
-        new Promise((r) => setTimeout(() => r(false), 50))
-      ])
-      if (exited)
-        throw new Error(`the import finished before it could be killed:\n${(await first.done).stderr}`)
-      seen = await ratingsIn(db, killed)
-    }
+    let exited = false
+    void first.done.then(() => (exited = true))
+    await waitFor(
+      'a fifth of the ratings to be written',
+      async () => {
+        if (exited)
+          throw new Error(`the import finished before it could be killed:\n${(await first.done).stderr}`)
+        return (await ratingsIn(db, killed)) >= SIZES.ratings * 0.2
+      },
+      { timeoutMs: 120_000, intervalMs: 50 }
+    )
     first.kill()
     expect((await first.done).signal).toBe('SIGKILL')
     const partial = await ratingsIn(db, killed)

@@ -13,8 +13,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { int } from '../../src/db/convert.js'
 import type { Database } from '../../src/db/database.js'
-import { generateDataset } from '../../src/ingest/generate.js'
-import type { GenerateOptions } from '../../src/ingest/generate.js'
+import { generateDataset } from '../../src/generate/dataset.js'
+import type { GenerateOptions } from '../../src/generate/dataset.js'
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
 
@@ -191,6 +191,38 @@ export async function copyFixtures(space: IdSpace): Promise<FixtureCopy> {
   const hashtags = join(dir, 'hashtags.json')
   await writeFile(hashtags, JSON.stringify(map, null, 2))
   return { dir, movielens, tmdb, tweets, hashtags }
+}
+
+/**
+ * The spaces and fixture copies one test file makes, each test a space of its own in the file's
+ * `slot`, so that the file can take them all away at the end.
+ */
+export class FixtureSpaces {
+  private readonly spaces: IdSpace[] = []
+  private readonly copies: FixtureCopy[] = []
+
+  constructor(private readonly slot: number) {}
+
+  /** A new space with the fixture files moved into it. */
+  async next(): Promise<{ space: IdSpace; copy: FixtureCopy }> {
+    const space = idSpace(this.slot)
+    this.spaces.push(space)
+    const copy = await copyFixtures(space)
+    this.copies.push(copy)
+    return { space, copy }
+  }
+
+  /** Deletes what every space holds, with the MovieLens `users` of each, and the fixture copies. */
+  async remove(db: Database, users: number[] = []): Promise<void> {
+    for (const space of this.spaces) {
+      await deleteSpace(
+        db,
+        space,
+        users.map((u) => space.movieLensUser(u))
+      )
+    }
+    for (const copy of this.copies) await removeDir(copy.dir)
+  }
 }
 
 /** A generated dataset in `space` (its offset goes to the generator). */

@@ -7,19 +7,9 @@ import type { Database } from '../../src/db/database.js'
 import { ratingId, upsertRating } from '../../src/data/ratings/repository.js'
 import { importMovieLens } from '../../src/ingest/import-movielens.js'
 import { importTmdb } from '../../src/ingest/import-tmdb.js'
-import type { ImportSummary } from '../../src/ingest/writer.js'
+import type { ImportSummary } from '../../src/ingest/file-run.js'
 import { testDatabase } from '../helpers/neo4j.js'
-import {
-  aggregateDrift,
-  appendLine,
-  copyFixtures,
-  deleteSpace,
-  idSpace,
-  readRejects,
-  removeDir,
-  snapshot
-} from './import-helpers.js'
-import type { FixtureCopy, IdSpace } from './import-helpers.js'
+import { FixtureSpaces, aggregateDrift, appendLine, readRejects, snapshot } from './import-helpers.js'
 
 const FIXTURE_USERS = [1, 2, 3, 10, 11, 18, 62, 474]
 
@@ -39,39 +29,24 @@ async function rejectLines(path: string | null): Promise<Array<[number, string]>
 
 describe('importMovieLens', () => {
   let db: Database
-  const spaces: IdSpace[] = []
-  const copies: FixtureCopy[] = []
+  const made = new FixtureSpaces(0)
   /** Movies a test creates outside the id ranges deleteSpace covers. */
   const extraMovies: string[] = []
-
-  async function fixtures(): Promise<{ space: IdSpace; copy: FixtureCopy }> {
-    const space = idSpace(0)
-    spaces.push(space)
-    const copy = await copyFixtures(space)
-    copies.push(copy)
-    return { space, copy }
-  }
 
   beforeAll(() => {
     db = testDatabase()
   })
 
   afterAll(async () => {
-    for (const space of spaces)
-      await deleteSpace(
-        db,
-        space,
-        FIXTURE_USERS.map((u) => space.movieLensUser(u))
-      )
+    await made.remove(db, FIXTURE_USERS)
     await db.writeRows('UNWIND $ids AS id MATCH (m:Movie {movie_id: id}) DETACH DELETE m', {
       ids: extraMovies
     })
-    for (const copy of copies) await removeDir(copy.dir)
     await db.close()
   })
 
   it('loads the fixture with exact counts, values and rejects, and a second import changes nothing', async () => {
-    const { space, copy } = await fixtures()
+    const { space, copy } = await made.next()
     const first = await importMovieLens(db, copy.movielens, { batchSize: 100 })
     expect(counts(first)).toEqual({
       'links.csv': [15, 11, 0, 0, 4],
@@ -200,7 +175,7 @@ describe('importMovieLens', () => {
   })
 
   it('refuses ratings, tags and links of movies it does not know, and reads gzipped files', async () => {
-    const { space, copy } = await fixtures()
+    const { space, copy } = await made.next()
     const ratingLine = await appendLine(
       join(copy.movielens, 'ratings.csv'),
       `${space.id(11)},${space.id(999_999)},4.0,964982703`
@@ -229,7 +204,7 @@ describe('importMovieLens', () => {
   })
 
   it('matches movies already stored by TMDB id, then IMDb id, and meets API ratings on one node', async () => {
-    const { space, copy } = await fixtures()
+    const { space, copy } = await made.next()
     // Stored before: the TMDB fixture's movies, except Amélie, which an API client created with
     // only its IMDb id; and an API rating of Inception by the user MovieLens calls 2.
     await importTmdb(db, copy.tmdb)
@@ -297,7 +272,7 @@ describe('importMovieLens', () => {
   })
 
   it('refuses a row whose ids point at two different stored movies', async () => {
-    const { space, copy } = await fixtures()
+    const { space, copy } = await made.next()
     // Fight Club's IMDb id is held by one movie, its MovieLens id by another.
     extraMovies.push(`a-${space.offset}`, `b-${space.offset}`)
     await db.writeRows(

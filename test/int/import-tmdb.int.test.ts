@@ -7,7 +7,7 @@ import { int } from '../../src/db/convert.js'
 import type { Database } from '../../src/db/database.js'
 import { importTmdb } from '../../src/ingest/import-tmdb.js'
 import { testDatabase } from '../helpers/neo4j.js'
-import { copyFixtures, deleteSpace, idSpace, readRejects, removeDir, snapshot } from './import-helpers.js'
+import { FixtureSpaces, readRejects, snapshot } from './import-helpers.js'
 import type { FixtureCopy, IdSpace } from './import-helpers.js'
 
 /** Two more of the Dark Knight collection, which the fixture's movies list as similar. */
@@ -37,14 +37,10 @@ function batmanLines(space: IdSpace): string {
 
 describe('importTmdb', () => {
   let db: Database
-  const spaces: IdSpace[] = []
-  const copies: FixtureCopy[] = []
+  const made = new FixtureSpaces(1)
 
   async function fixtures(): Promise<{ space: IdSpace; copy: FixtureCopy; batman: string }> {
-    const space = idSpace(1)
-    spaces.push(space)
-    const copy = await copyFixtures(space)
-    copies.push(copy)
+    const { space, copy } = await made.next()
     const batman = join(copy.dir, 'batman.jsonl')
     await writeFile(batman, batmanLines(space))
     return { space, copy, batman }
@@ -59,8 +55,7 @@ describe('importTmdb', () => {
   })
 
   afterAll(async () => {
-    for (const space of spaces) await deleteSpace(db, space)
-    for (const copy of copies) await removeDir(copy.dir)
+    await made.remove(db)
     await db.close()
   })
 

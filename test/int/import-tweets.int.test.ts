@@ -7,33 +7,31 @@ import { importTmdb } from '../../src/ingest/import-tmdb.js'
 import { importTweets } from '../../src/ingest/import-tweets.js'
 import { scoreSentiment } from '../../src/lib/sentiment.js'
 import { testDatabase } from '../helpers/neo4j.js'
-import {
-  aggregateDrift,
-  copyFixtures,
-  deleteSpace,
-  idSpace,
-  readRejects,
-  removeDir,
-  snapshot
-} from './import-helpers.js'
+import { FixtureSpaces, aggregateDrift, readRejects, snapshot } from './import-helpers.js'
 import type { FixtureCopy, IdSpace } from './import-helpers.js'
 
 const USERS = [1, 2, 3, 10, 18, 62, 474]
 
 describe('importTweets', () => {
   let db: Database
-  const spaces: IdSpace[] = []
-  const copies: FixtureCopy[] = []
+  const made = new FixtureSpaces(2)
 
-  /** The fixture movies (MovieLens, then TMDB) in a space of their own, ready for tweets. */
-  async function withMovies(): Promise<{ space: IdSpace; copy: FixtureCopy }> {
-    const space = idSpace(2)
-    spaces.push(space)
-    const copy = await copyFixtures(space)
-    copies.push(copy)
+  /** The fixture movies in a space of their own, ready for tweets: MovieLens's first unless TMDB's are asked for. */
+  async function withMovies(
+    first: 'movielens' | 'tmdb' = 'movielens'
+  ): Promise<{ space: IdSpace; copy: FixtureCopy }> {
+    const { space, copy } = await made.next()
+    if (first === 'tmdb') await importTmdb(db, copy.tmdb)
     await importMovieLens(db, copy.movielens)
-    await importTmdb(db, copy.tmdb)
+    if (first === 'movielens') await importTmdb(db, copy.tmdb)
     return { space, copy }
+  }
+
+  /** Writes `tweets`, one JSON line each, into the copy's directory as `name`; returns the path. */
+  async function tweetFile(copy: FixtureCopy, name: string, ...tweets: object[]): Promise<string> {
+    const file = join(copy.dir, name)
+    await writeFile(file, tweets.map((tweet) => JSON.stringify(tweet)).join('\n'))
+    return file
   }
 
   beforeAll(() => {
@@ -41,13 +39,7 @@ describe('importTweets', () => {
   })
 
   afterAll(async () => {
-    for (const space of spaces)
-      await deleteSpace(
-        db,
-        space,
-        USERS.map((u) => space.movieLensUser(u))
-      )
-    for (const copy of copies) await removeDir(copy.dir)
+    await made.remove(db, USERS)
     await db.close()
   })
 
@@ -156,8 +148,7 @@ describe('importTweets', () => {
         sentiment_score: -0.5
       }
     ]
-    const file = join(copy.dir, 'more.jsonl')
-    await writeFile(file, lines.map((line) => JSON.stringify(line)).join('\n'))
+    const file = await tweetFile(copy, 'more.jsonl', ...lines)
     const summary = await importTweets(db, file, { batchSize: 1 })
     expect([summary.created, summary.updated, summary.rejected]).toEqual([2, 1, 2])
     expect((await readRejects(`${file}.rejects.jsonl`)).map((r) => [r.line, r.reason])).toEqual([
@@ -174,19 +165,16 @@ describe('importTweets', () => {
   })
 
   it('finds a movie named ml-<movieId> by its MovieLens id when TMDB named it first', async () => {
-    const space = idSpace(2)
-    spaces.push(space)
-    const copy = await copyFixtures(space)
-    copies.push(copy)
-    await importTmdb(db, copy.tmdb)
-    await importMovieLens(db, copy.movielens)
-    const file = join(copy.dir, 'by-movielens.jsonl')
+    const { space, copy } = await withMovies('tmdb')
     const tweet = {
       id: space.tweet('1400000000000000009'),
       text: 'Dreams within dreams',
       created_at: '2021-03-03T00:00:00Z'
     }
-    await writeFile(file, JSON.stringify({ ...tweet, movie_id: space.movieLensMovie(79132) }))
+    const file = await tweetFile(copy, 'by-movielens.jsonl', {
+      ...tweet,
+      movie_id: space.movieLensMovie(79132)
+    })
     expect(await importTweets(db, file)).toMatchObject({ created: 1, rejected: 0 })
     const graph = await snapshot(db, space)
     expect(graph.reviews.map((r) => r.movie_id)).toEqual(['tmdb-27205'])
@@ -194,16 +182,16 @@ describe('importTweets', () => {
 
   it('moves a review whose movie changed, taking its aggregates along', async () => {
     const { space, copy } = await withMovies()
-    const file = join(copy.dir, 'moved.jsonl')
     const tweet = {
       id: space.tweet('1400000000000000001'),
       text: 'What a film',
       created_at: '2021-02-02T00:00:00Z'
     }
-    await writeFile(file, JSON.stringify({ ...tweet, tmdb_id: space.id(27205) }))
-    await importTweets(db, file)
-    await writeFile(file, JSON.stringify({ ...tweet, tmdb_id: space.id(129) }))
-    const moved = await importTweets(db, file)
+    await importTweets(db, await tweetFile(copy, 'moved.jsonl', { ...tweet, tmdb_id: space.id(27205) }))
+    const moved = await importTweets(
+      db,
+      await tweetFile(copy, 'moved.jsonl', { ...tweet, tmdb_id: space.id(129) })
+    )
     expect([moved.created, moved.updated]).toEqual([0, 1])
     const graph = await snapshot(db, space)
     expect(graph.reviews.map((r) => [r.movie_id, r.degree])).toEqual([['ml-5618', 1]])

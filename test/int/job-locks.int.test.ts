@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/database.js'
 import { acquireLock, LockHeldError } from '../../src/data/locks/repository.js'
-import { REBUILD_LOCK, rebuildSimilarity } from '../../src/similarity/rebuild.js'
+import { REBUILD_LOCK, rebuildSimilarity } from '../../src/data/similar/rebuild.js'
 import { testDatabase, uid } from '../helpers/neo4j.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 let db: Database
 const lockNames: string[] = []
@@ -49,7 +50,18 @@ describe('job locks', () => {
   it('lets a new owner take over an expired lock, after which the old owner cannot renew it', async () => {
     const lockName = name()
     const stale = await acquireLock(db, lockName, 'run-dead', 1)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Expiry is judged by the database's clock, so that is the one to ask.
+    await waitFor(
+      `lock ${lockName} to expire`,
+      async () => {
+        const [row] = await db.readRows<{ expired: boolean }>(
+          'MATCH (l:JobLock {name: $name}) RETURN l.expires_at < datetime() AS expired',
+          { name: lockName }
+        )
+        return row?.expired
+      },
+      { timeoutMs: 5_000, intervalMs: 10 }
+    )
     const fresh = await acquireLock(db, lockName, 'run-new', 60_000)
     await expect(stale.renew()).rejects.toBeInstanceOf(LockHeldError)
     await stale.release() // releasing a lock one no longer holds leaves it alone
@@ -59,8 +71,18 @@ describe('job locks', () => {
   })
 
   it('stops a whole-graph similarity rebuild while another one holds the lock', async () => {
-    lockNames.push(REBUILD_LOCK)
-    const running = await acquireLock(db, REBUILD_LOCK, uid('other-rebuild'), 60_000)
+    // The rebuild's lock has one name for every caller, and other files run real rebuilds: wait
+    // for theirs to finish rather than fail, and release only this test's own hold (never delete
+    // the lock in cleanup, which would take it from a rebuild that is running).
+    const running = await waitFor(
+      `the ${REBUILD_LOCK} lock to be free`,
+      () =>
+        acquireLock(db, REBUILD_LOCK, uid('other-rebuild'), 60_000).catch((err: unknown) => {
+          if (err instanceof LockHeldError) return undefined
+          throw err
+        }),
+      { timeoutMs: 60_000, intervalMs: 250 }
+    )
     try {
       await expect(rebuildSimilarity(db)).rejects.toThrow(/similarity-rebuild is already running/)
     } finally {

@@ -4,15 +4,10 @@ import type { Database } from '../../src/db/database.js'
 import { int } from '../../src/db/convert.js'
 import { RELATIONSHIP_TYPES, SYMMETRIC_TYPES } from '../../src/domain/relationship-types.js'
 import { buildTestApp } from '../helpers/app.js'
+import { expectError } from '../helpers/http.js'
+import { imdbId, tmdbId } from '../helpers/ids.js'
+import { postMovie } from '../helpers/movies.js'
 import { testDatabase, uid } from '../helpers/neo4j.js'
-
-/** Random ids far from other test files' ranges, so tests sharing the server never collide. */
-function tmdbId(): number {
-  return 1_100_000_000 + Math.floor(Math.random() * 1_000_000_000)
-}
-function imdbId(): string {
-  return `tt${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`
-}
 
 interface MovieJson {
   movie_id: string
@@ -57,23 +52,9 @@ describe('movies', () => {
   }
 
   async function post(body: Record<string, unknown>): Promise<MovieJson> {
-    const res = await app.inject({ method: 'POST', url: '/movies', payload: body })
-    expect(res.statusCode, res.body).toBe(201)
-    const movie = res.json() as MovieJson
+    const movie = (await postMovie(app, body)).json<MovieJson>()
     created.push(movie.movie_id)
     return movie
-  }
-
-  function expectError(
-    res: { statusCode: number; json: () => unknown },
-    status: number,
-    codes: string[]
-  ): void {
-    expect(res.statusCode).toBe(status)
-    const body = res.json() as { error: { code: string; message: string } }
-    expect(Object.keys(body)).toEqual(['error'])
-    expect(codes).toContain(body.error.code)
-    expect(typeof body.error.message).toBe('string')
   }
 
   describe('create and read', () => {
@@ -81,22 +62,17 @@ describe('movies', () => {
       const g1 = genre()
       const g2 = genre()
       const tmdb = tmdbId()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/movies',
-        payload: {
-          tmdb_id: tmdb,
-          imdb_id: imdbId(),
-          title: '  The Test Movie  ',
-          release_date: '1999-03-31',
-          runtime: 136,
-          popularity: 12.5,
-          original_language: 'en',
-          genres: [g2, ` ${g1} `, g2]
-        }
+      const res = await postMovie(app, {
+        tmdb_id: tmdb,
+        imdb_id: imdbId(),
+        title: '  The Test Movie  ',
+        release_date: '1999-03-31',
+        runtime: 136,
+        popularity: 12.5,
+        original_language: 'en',
+        genres: [g2, ` ${g1} `, g2]
       })
-      expect(res.statusCode, res.body).toBe(201)
-      const movie = res.json() as MovieJson
+      const movie = res.json<MovieJson>()
       created.push(movie.movie_id)
       expect(res.headers.location).toBe(`/movies/${movie.movie_id}`)
       expect(movie.movie_id).toMatch(/^[0-9a-f-]{36}$/)

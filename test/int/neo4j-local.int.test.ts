@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import neo4j from 'neo4j-driver'
 import {
   findProjectRoot,
+  GDS_VERSION,
   NEO4J_VERSION,
   pickFreePorts,
   startEphemeralNeo4j,
@@ -64,6 +65,13 @@ describe('a local Neo4j server', () => {
 
   it('runs APOC of the same release', async () => {
     expect(await query<string>(server.boltUri, server.password, 'RETURN apoc.version()')).toBe(NEO4J_VERSION)
+  })
+
+  it('runs Graph Data Science, with its procedures out of the sandbox', async () => {
+    expect(await query<string>(server.boltUri, server.password, 'RETURN gds.version()')).toBe(GDS_VERSION)
+    // The sandbox withholds gds.list (and gds.util.asNode) unless gds.* is unrestricted.
+    const listed = 'CALL gds.list() YIELD name WITH count(name) AS n RETURN n > 0'
+    expect(await query<boolean>(server.boltUri, server.password, listed)).toBe(true)
   })
 
   it('serves Neo4j Browser', async () => {

@@ -4,6 +4,8 @@ import type { Database } from '../../src/db/database.js'
 import { ratingId } from '../../src/data/ratings/repository.js'
 import { encodeCursor } from '../../src/lib/cursor.js'
 import { buildTestApp } from '../helpers/app.js'
+import { insertMovie, removeTaggedAndClose, storedAggregates } from '../helpers/movies.js'
+import type { RatingAggregates } from '../helpers/movies.js'
 import { testDatabase, uid } from '../helpers/neo4j.js'
 
 interface Rating {
@@ -19,29 +21,16 @@ interface Rating {
   title?: string | null
 }
 
-interface Stored {
-  rating_count: number
-  rating_sum: number
-  rating_mean: number | null
-  locked: boolean
-  actual_count: number
-  actual_sum: number
-}
-
 describe('ratings', () => {
   let app: FastifyInstance
   let db: Database
   const tag = uid('ratings-test')
   let n = 0
 
-  /** A movie of this test file, created directly until the movie routes exist. */
+  /** A movie of this test file, straight into the graph: nothing here is about the movie routes. */
   async function createMovie(title = 'Rated Movie'): Promise<string> {
     const movieId = `${tag}-m${++n}`
-    await db.writeRows(
-      `CREATE (:Movie {movie_id: $movie_id, title: $title, year: 1999, popularity: 1.0, test_tag: $tag,
-                       rating_count: 0, rating_sum: 0.0, review_count: 0, sentiment_sum: 0.0})`,
-      { movie_id: movieId, title, tag }
-    )
+    await insertMovie(db, tag, { movie_id: movieId, title, year: 1999, popularity: 1 })
     return movieId
   }
 
@@ -49,18 +38,7 @@ describe('ratings', () => {
     return `${tag}-u${++n}`
   }
 
-  /** The movie's aggregates next to what its Rating nodes actually hold. */
-  async function stored(movieId: string): Promise<Stored> {
-    const [row] = await db.readRows<Stored>(
-      `MATCH (m:Movie {movie_id: $movie_id})
-       OPTIONAL MATCH (m)<-[:RATES]-(r:Rating)
-       RETURN m.rating_count AS rating_count, m.rating_sum AS rating_sum, m.rating_mean AS rating_mean,
-              m._lock IS NOT NULL AS locked, count(r) AS actual_count, coalesce(sum(r.score), 0.0) AS actual_sum`,
-      { movie_id: movieId }
-    )
-    if (!row) throw new Error(`movie ${movieId} vanished`)
-    return row
-  }
+  const stored = (movieId: string): Promise<RatingAggregates> => storedAggregates(db, movieId, 'ratings')
 
   function put(movieId: string, userId: string, body: unknown, on: FastifyInstance = app) {
     return on.inject({ method: 'PUT', url: `/movies/${movieId}/ratings/${userId}`, payload: body as object })
@@ -71,17 +49,7 @@ describe('ratings', () => {
     db = testDatabase()
   })
 
-  afterAll(async () => {
-    await db?.writeRows(
-      `MATCH (m:Movie {test_tag: $tag})
-       OPTIONAL MATCH (m)<-[:RATES]-(r:Rating)
-       DETACH DELETE r, m`,
-      { tag }
-    )
-    await db?.writeRows(`MATCH (u:User) WHERE u.user_id STARTS WITH $tag DETACH DELETE u`, { tag })
-    await db?.close()
-    await app?.close()
-  })
+  afterAll(() => removeTaggedAndClose(tag, db, app))
 
   describe('PUT /movies/:movie_id/ratings/:user_id', () => {
     it('creates a rating (201), merges the user, and moves the aggregates', async () => {

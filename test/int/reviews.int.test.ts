@@ -2,8 +2,10 @@ import { randomInt } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../src/db/database.js'
-import { int } from '../../src/db/convert.js'
 import { buildTestApp } from '../helpers/app.js'
+import { digitsBetween, INT64_MAX, MAX_SAFE, tmdbId, tweetId } from '../helpers/ids.js'
+import { insertMovie, removeTaggedAndClose, storedAggregates } from '../helpers/movies.js'
+import type { ReviewAggregates } from '../helpers/movies.js'
 import { testDatabase, uid } from '../helpers/neo4j.js'
 
 const POSITIVE = 'I absolutely loved this movie! The acting was wonderful and the story is beautiful.'
@@ -26,20 +28,6 @@ interface Review {
   retweet_count: number
 }
 
-interface Aggregates {
-  review_count: number
-  sentiment_sum: number
-  sentiment_mean: number | null
-  locked: boolean
-  actual_count: number
-  actual_sum: number
-}
-
-/** An 18-digit tweet id nobody else uses. */
-function tweetId(): string {
-  return `${randomInt(1, 10)}${Array.from({ length: 17 }, () => randomInt(0, 10)).join('')}`
-}
-
 describe('reviews', () => {
   let app: FastifyInstance
   let db: Database
@@ -50,45 +38,18 @@ describe('reviews', () => {
     db = testDatabase()
   })
 
-  afterAll(async () => {
-    await db?.writeRows(
-      `MATCH (m:Movie {test_tag: $tag})
-       OPTIONAL MATCH (r:Review)-[:REVIEWS]->(m)
-       OPTIONAL MATCH (u:User)-[:WROTE]->(r) WHERE u.user_id STARTS WITH $tag
-       DETACH DELETE r, u, m`,
-      { tag }
-    )
-    await db?.close()
-    await app?.close()
-  })
+  afterAll(() => removeTaggedAndClose(tag, db, app))
 
   /** Stands in for POST /movies: a movie with zeroed aggregates, as the movie routes create it. */
   async function createMovie(withTmdbId = false): Promise<{ movie_id: string; tmdb_id: number | null }> {
-    const movie_id = uid('movie')
-    const tmdb_id = withTmdbId ? randomInt(1_000_000_000, 2_000_000_000) : null
-    await db?.writeRows(
-      `CREATE (:Movie {movie_id: $movie_id, title: $movie_id, tmdb_id: $tmdb_id, test_tag: $tag,
-         rating_count: 0, rating_sum: 0.0, review_count: 0, sentiment_sum: 0.0})`,
-      { movie_id, tmdb_id: tmdb_id === null ? null : int(tmdb_id), tag }
-    )
-    return { movie_id, tmdb_id }
-  }
-
-  async function aggregates(movie_id: string): Promise<Aggregates> {
-    const [row] = await db.readRows<Aggregates>(
-      `MATCH (m:Movie {movie_id: $movie_id})
-       OPTIONAL MATCH (r:Review)-[:REVIEWS]->(m)
-       RETURN m.review_count AS review_count, m.sentiment_sum AS sentiment_sum,
-              m.sentiment_mean AS sentiment_mean, m._lock IS NOT NULL AS locked,
-              count(r) AS actual_count, coalesce(sum(r.sentiment_score), 0.0) AS actual_sum`,
-      { movie_id }
-    )
-    return row!
+    const movie = { movie_id: uid('movie'), tmdb_id: withTmdbId ? tmdbId() : null }
+    await insertMovie(db, tag, movie)
+    return movie
   }
 
   /** The movie's stored aggregates agree with its reviews as they are now. */
-  async function expectExactAggregates(movie_id: string, count: number): Promise<Aggregates> {
-    const a = await aggregates(movie_id)
+  async function expectExactAggregates(movie_id: string, count: number): Promise<ReviewAggregates> {
+    const a = await storedAggregates(db, movie_id, 'reviews')
     expect(a.locked).toBe(false)
     expect(a.actual_count).toBe(count)
     expect(a.review_count).toBe(count)
@@ -113,7 +74,7 @@ describe('reviews', () => {
       const { movie_id } = await createMovie()
       const author_id = `${tag}-user-${randomInt(1e9)}`
       const tweet_id = tweetId()
-      const res = await post(movie_id, {
+      const sent = {
         source: 'tweet',
         tweet_id,
         author: 'Ana',
@@ -122,21 +83,11 @@ describe('reviews', () => {
         language: 'en',
         url: 'https://example.org/status/1',
         retweet_count: 3
-      })
+      }
+      const res = await post(movie_id, sent)
       expect(res.statusCode).toBe(201)
       const review: Review = res.json()
-      expect(review).toMatchObject({
-        movie_id,
-        source: 'tweet',
-        tweet_id,
-        author: 'Ana',
-        author_id,
-        content: POSITIVE,
-        language: 'en',
-        url: 'https://example.org/status/1',
-        retweet_count: 3,
-        sentiment_label: 'positive'
-      })
+      expect(review).toMatchObject({ movie_id, ...sent, sentiment_label: 'positive' })
       expect(review.review_id).toMatch(/^[0-9a-f-]{36}$/)
       expect(review.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
       await expectExactAggregates(movie_id, 1)
@@ -233,18 +184,18 @@ describe('reviews', () => {
 
     it('round-trips 19-digit tweet ids as strings, beyond the 64-bit range too', async () => {
       const { movie_id } = await createMovie()
-      // 2^63 - 1, and a 19-digit id above it that no 64-bit integer can hold.
-      for (const id of ['9223372036854775807', '9999999999999999999']) {
-        const stale = await app.inject(`/reviews/by-tweet/${id}`)
-        if (stale.statusCode === 200) {
-          await app.inject({ method: 'DELETE', url: `/reviews/${stale.json().review_id}` })
-        }
-        let res = await post(movie_id, { source: 'tweet', tweet_id: id, content: 'same id as ever' })
-        // Another test file briefly stores the same well-known id; wait for it to let go.
-        for (let i = 0; i < 20 && res.statusCode === 409; i++) {
-          await new Promise((r) => setTimeout(r, 250))
-          res = await post(movie_id, { source: 'tweet', tweet_id: id, content: 'same id as ever' })
-        }
+      // 19 digits up to 2^63 - 1, and 19 digits above it that no 64-bit integer can hold; all
+      // far beyond 2^53, where a number on the way would lose the last digits.
+      const ids = [
+        digitsBetween(INT64_MAX - MAX_SAFE, INT64_MAX),
+        digitsBetween(INT64_MAX + 1n, 10n ** 19n - 1n)
+      ]
+      for (const id of ids) {
+        expect(id).toMatch(/^[0-9]{19}$/)
+        expect(BigInt(id) > MAX_SAFE).toBe(true)
+      }
+      for (const id of ids) {
+        const res = await post(movie_id, { source: 'tweet', tweet_id: id, content: 'same id as ever' })
         expect(res.statusCode, res.body).toBe(201)
         expect(res.json().tweet_id).toBe(id)
         const byTweet = await app.inject(`/reviews/by-tweet/${id}`)

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../src/db/database.js'
-import { int } from '../../src/db/convert.js'
 import { buildTestApp } from '../helpers/app.js'
+import { insertMovie, removeTaggedAndClose } from '../helpers/movies.js'
 import { testDatabase, uid } from '../helpers/neo4j.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 interface Result {
   movie_id: string
@@ -41,6 +42,12 @@ describe('searches', () => {
   const tag = uid('searches-test')
   // A word no other title has: every query below includes it, so only this file's movies match.
   const word = `q${randomUUID().replace(/-/g, '').slice(0, 12)}`
+  /**
+   * Genres of this run alone: a genre other files also fill (Drama, Crime) would tie what the
+   * filters find here to what they store. `word` is lower case, so case-insensitive matching
+   * is tested by the case of `name`.
+   */
+  const genre = (name: string): string => `${name} ${word}`
   let n = 0
   const movie: Record<string, string> = {}
 
@@ -53,30 +60,25 @@ describe('searches', () => {
   ): Promise<void> {
     const movieId = `${tag}-m${++n}`
     movie[key] = movieId
-    await db.writeRows(
-      `CREATE (m:Movie {movie_id: $movie_id, title: $title, year: $year, popularity: $popularity, test_tag: $tag,
-                        rating_count: 0, rating_sum: 0.0, review_count: 0, sentiment_sum: 0.0})
-       WITH m
-       UNWIND $genres AS name
-       MERGE (g:Genre {name: name})
-       MERGE (m)-[:IN_GENRE]->(g)`,
-      { movie_id: movieId, title, year: year === null ? null : int(year), popularity, tag, genres }
-    )
+    await insertMovie(db, tag, { movie_id: movieId, title, year, popularity, genres: genres.map(genre) })
   }
 
   /** Full-text indexes may lag the commit; wait until the index shows every movie titled with `q`. */
   async function awaitIndexed(expected: number, q = word): Promise<void> {
     await db.readRows('CALL db.awaitIndexes(60)')
-    const deadline = Date.now() + 30_000
-    for (;;) {
-      const [row] = await db.readRows<{ n: number }>(
-        `CALL db.index.fulltext.queryNodes('movie_title_fulltext', $q) YIELD node RETURN count(node) AS n`,
-        { q }
-      )
-      if (row?.n === expected) return
-      if (Date.now() > deadline) throw new Error(`full-text index shows ${row?.n} of ${expected} movies`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    let shown: number | undefined
+    await waitFor(
+      () => `the full-text index to show ${expected} movies titled with ${q} (it shows ${shown})`,
+      async () => {
+        const [row] = await db.readRows<{ n: number }>(
+          `CALL db.index.fulltext.queryNodes('movie_title_fulltext', $q) YIELD node RETURN count(node) AS n`,
+          { q }
+        )
+        shown = row?.n
+        return shown === expected
+      },
+      { timeoutMs: 30_000 }
+    )
   }
 
   const searchIds: string[] = []
@@ -116,10 +118,10 @@ describe('searches', () => {
        DETACH DELETE s`,
       { ids: searchIds }
     )
-    await db?.writeRows(`MATCH (u:User) WHERE u.user_id STARTS WITH $tag DETACH DELETE u`, { tag })
-    await db?.writeRows(`MATCH (m:Movie {test_tag: $tag}) DETACH DELETE m`, { tag })
-    await db?.close()
-    await app?.close()
+    await db?.writeRows('MATCH (g:Genre) WHERE g.name ENDS WITH $suffix DETACH DELETE g', {
+      suffix: genre('')
+    })
+    await removeTaggedAndClose(tag, db, app)
   })
 
   describe('GET /search/movies', () => {
@@ -149,8 +151,10 @@ describe('searches', () => {
     })
 
     it('applies genre and year filters the way POST /searches does', async () => {
-      const body = (await read({ q: word, genre: 'crime', year_from: '1973', limit: '10' })).json<Results>()
-      expect(body.filters).toEqual({ genre: 'crime', year_from: 1973 })
+      const body = (
+        await read({ q: word, genre: genre('crime'), year_from: '1973', limit: '10' })
+      ).json<Results>()
+      expect(body.filters).toEqual({ genre: genre('crime'), year_from: 1973 })
       expect(body.results.map((r) => r.movie_id).sort()).toEqual([movie.godfather2, movie.goodfellas].sort())
     })
 
@@ -209,16 +213,16 @@ describe('searches', () => {
       const limited = await found(word, { limit: 2 })
       expect(limited.results).toHaveLength(2)
       expect(limited.result_count).toBe(2)
-      const crime = await found(word, { filters: { genre: 'crime' } })
+      const crime = await found(word, { filters: { genre: genre('crime') } })
       expect(new Set(crime.results.map((r) => r.movie_id))).toEqual(
         new Set([movie.godfather, movie.godfather2, movie.goodfellas])
       )
       const years = await found(`godfather ${word}`, { filters: { year_from: 1973, year_to: 1990 } })
       expect(titles(years)).toEqual([`The Godfather Part II ${word}`])
       expect(years.filters).toEqual({ year_from: 1973, year_to: 1990 })
-      const both = await found(word, { filters: { genre: 'Drama', year_to: 1972 } })
+      const both = await found(word, { filters: { genre: genre('Drama'), year_to: 1972 } })
       expect(titles(both)).toEqual([`The Godfather ${word}`])
-      const none = await found(word, { filters: { genre: 'Western' } })
+      const none = await found(word, { filters: { genre: genre('Western') } })
       expect(none).toMatchObject({ results: [], result_count: 0 })
     })
 
@@ -278,7 +282,10 @@ describe('searches', () => {
 
     it('records the search, what it returned and who searched, in the graph', async () => {
       const userId = `${tag}-recorder`
-      const created = await found(`  GODFATER   ${word}  `, { user_id: userId, filters: { genre: 'Crime' } })
+      const created = await found(`  GODFATER   ${word}  `, {
+        user_id: userId,
+        filters: { genre: genre('Crime') }
+      })
       expect(created.normalized_query).toBe(`godfater ${word}`)
       const [row] = await db.readRows<Record<string, unknown>>(
         `MATCH (u:User {user_id: $user_id})-[:SEARCHED]->(s:Search {search_id: $search_id})
@@ -293,7 +300,7 @@ describe('searches', () => {
       expect(row).toEqual({
         query: `  GODFATER   ${word}  `,
         normalized_query: `godfater ${word}`,
-        filters: '{"genre":"Crime"}',
+        filters: JSON.stringify({ genre: genre('Crime') }),
         result_count: 2,
         returned_movie_ids: [movie.godfather, movie.godfather2],
         same_time: true,
@@ -353,11 +360,11 @@ describe('searches', () => {
     })
 
     it('filters the tied titles past the limit before ranking them', async () => {
-      const horror = await found(tieWord, { limit: 2, filters: { genre: 'horror' } })
+      const horror = await found(tieWord, { limit: 2, filters: { genre: genre('horror') } })
       expect(ids(horror)).toEqual(byKey('h40', 'h35'))
       const older = await found(tieWord, { limit: 2, filters: { year_to: 1994 } })
       expect(ids(older)).toEqual(byKey('c60', 'h40'))
-      const both = await found(tieWord, { limit: 5, filters: { genre: 'Comedy', year_to: 1995 } })
+      const both = await found(tieWord, { limit: 5, filters: { genre: genre('Comedy'), year_to: 1995 } })
       expect(ids(both)).toEqual(byKey('c60', 'c50'))
     })
 
@@ -365,7 +372,7 @@ describe('searches', () => {
       const res = await app.inject({
         method: 'GET',
         url: '/search/movies',
-        query: { q: tieWord, limit: '3', genre: 'horror' }
+        query: { q: tieWord, limit: '3', genre: genre('horror') }
       })
       expect(res.statusCode, res.body).toBe(200)
       expect(res.json<{ results: Result[] }>().results.map((r) => r.movie_id)).toEqual(
@@ -504,7 +511,7 @@ describe('searches', () => {
       // Four spellings of one normalized query; two of them filtered down to nothing.
       expect((await found(`${word} Twin`)).result_count).toBe(2)
       expect((await found(`  ${word.toUpperCase()}   TWÍN `)).result_count).toBe(2)
-      expect((await found(`${word} twin`, { filters: { genre: 'Western' } })).result_count).toBe(0)
+      expect((await found(`${word} twin`, { filters: { genre: genre('Western') } })).result_count).toBe(0)
       expect((await found(`${word}\ttwin\n`, { filters: { year_from: 2100 } })).result_count).toBe(0)
       expect((await found(`${word} twinzzzz`)).result_count).toBe(0)
       expect((await found(`${word} twinzzzz`)).result_count).toBe(0)

@@ -6,7 +6,7 @@ import { Command } from 'commander'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { registerKeysCommand } from '../../src/cli/keys-command.js'
 import { loadConfig } from '../../src/config.js'
-import { localApiKey, localApiKeyFile } from '../../src/local-neo4j.js'
+import { localApiKey, localApiKeyFile } from '../../src/neo4j-local/embedded-default.js'
 import { findApiKey, hashApiKey, isPublic, parseApiKeys, requiredScope } from '../../src/plugins/app/auth.js'
 
 const A = hashApiKey('key-a')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { trustProxyFrom } from '../../src/app.js'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, DEFAULT_TRAVERSAL_CONFIG, loadConfig, traversalConfig } from '../../src/config.js'
 
 describe('loadConfig', () => {
   it('fills defaults for an empty environment (the embedded Neo4j)', () => {
@@ -131,5 +131,65 @@ describe('trustProxyFrom', () => {
     expect(trustProxyFrom('10.0.0.0/8, 192.168.1.1')).toBe('10.0.0.0/8, 192.168.1.1')
     const twoHops = trustProxyFrom('2') as (address: string, hop: number) => boolean
     expect([0, 1, 2].map((hop) => twoHops('10.0.0.1', hop))).toEqual([true, true, false])
+  })
+})
+
+/** The graph-read settings a configuration with these variables gives. */
+const graphConfigOf = (env: Record<string, string>) => traversalConfig(loadConfig(env))
+
+describe('graph-read configuration', () => {
+  it('has the documented defaults', () => {
+    expect(DEFAULT_TRAVERSAL_CONFIG.similar.weights).toEqual({
+      edge: 0.15,
+      genre: 0.05,
+      corating: 0.6,
+      franchise: 0.15,
+      sentiment: 0.05
+    })
+    expect(DEFAULT_TRAVERSAL_CONFIG.recommend.weights).toEqual({
+      collaborative: 0.5,
+      genre: 0.2,
+      similar: 0.3
+    })
+    expect(DEFAULT_TRAVERSAL_CONFIG.similar.highRating).toBe(7)
+    expect(DEFAULT_TRAVERSAL_CONFIG.txTimeoutMs).toBe(5000)
+    expect(DEFAULT_TRAVERSAL_CONFIG.rebuild).toEqual({ topK: 20, batchSize: 1000, txTimeoutMs: 600_000 })
+    expect(DEFAULT_TRAVERSAL_CONFIG.similar).toMatchObject({
+      coratingShrink: 5,
+      candidates: 100,
+      maxLikesPerUser: 1000
+    })
+  })
+
+  it('reads weights and caps from the environment', () => {
+    const config = graphConfigOf({
+      SIMILAR_WEIGHT_GENRE: '0.5',
+      SIMILAR_MAX_PER_GENRE: '7',
+      HIGH_RATING_THRESHOLD: '8',
+      RECOMMEND_MIN_RATING_COUNT: ''
+    })
+    expect(config.similar.weights.genre).toBe(0.5)
+    expect(config.similar.maxPerGenre).toBe(7)
+    expect(config.similar.highRating).toBe(8)
+    expect(config.recommend.highRating).toBe(8)
+    expect(config.recommend.minRatingCount).toBe(20)
+  })
+
+  it('rejects bad values with one line naming the variable', () => {
+    expect(() => graphConfigOf({ SIMILAR_WEIGHT_EDGE: 'heavy' })).toThrow(ConfigError)
+    expect(() => graphConfigOf({ SIMILAR_WEIGHT_EDGE: '-1' })).toThrow(/SIMILAR_WEIGHT_EDGE/)
+    expect(() => graphConfigOf({ SIMILAR_MAX_CORATERS: '0' })).toThrow(/SIMILAR_MAX_CORATERS/)
+  })
+
+  it('needs at least one weight above zero in each family', () => {
+    const zero = {
+      SIMILAR_WEIGHT_EDGE: '0',
+      SIMILAR_WEIGHT_GENRE: '0',
+      SIMILAR_WEIGHT_CORATING: '0',
+      SIMILAR_WEIGHT_FRANCHISE: '0',
+      SIMILAR_WEIGHT_SENTIMENT: '0'
+    }
+    expect(() => graphConfigOf(zero)).toThrow(/SIMILAR_WEIGHT_/)
+    expect(() => graphConfigOf({ ...zero, SIMILAR_WEIGHT_GENRE: '1' })).not.toThrow()
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { planOperators, traversalPlanProblems, usesIndexSeek } from '../../src/data/traversals/plan-walker.js'
-import type { PlanNode } from '../../src/data/traversals/plan-walker.js'
+import { planOperators, traversalPlanProblems, usesIndexSeek } from '../../src/db/plan-walker.js'
+import type { PlanNode } from '../../src/db/plan-walker.js'
 
 function op(operatorType: string, ...children: PlanNode[]): PlanNode {
   return { operatorType, children }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { labelFor, scoreSentiment } from '../../src/lib/sentiment.js'
-import { resolveSentiment } from '../../src/data/reviews/repository.js'
+import { resolveSentiment } from '../../src/data/reviews/fields.js'
 
 describe('labelFor', () => {
   it('uses the ±0.05 thresholds, inclusive on the outer side', () => {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { NEO4J_VERSION } from '../../src/neo4j-local/version.js'
-import { PROJECT_ROOT } from '../../src/paths.js'
+import { GDS_VERSION, NEO4J_VERSION } from '../../src/neo4j-local/version.js'
+import { PROJECT_ROOT } from '../../src/project-root.js'
 import { TESTCONTAINERS_IMAGE } from '../global-setup.js'
 
 describe('one Neo4j version on every path', () => {
@@ -25,5 +25,11 @@ describe('one Neo4j version on every path', () => {
       const text = await readFile(join(PROJECT_ROOT, 'neo4j-local', pom, 'pom.xml'), 'utf8')
       expect(text).toContain(`<neo4j.version>${NEO4J_VERSION}</neo4j.version>`)
     }
+  })
+
+  it('is paired with a GDS release of the 2.13 line, the one the local runner resolves', async () => {
+    expect(GDS_VERSION).toMatch(/^2\.13\.\d+$/)
+    const text = await readFile(join(PROJECT_ROOT, 'neo4j-local', 'gds', 'pom.xml'), 'utf8')
+    expect(text).toContain(`<gds.version>${GDS_VERSION}</gds.version>`)
   })
 })

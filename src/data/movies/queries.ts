@@ -4,6 +4,7 @@
  */
 import { DIRECTED_TYPES, SYMMETRIC_TYPES, relationshipTypeToken } from '../../domain/relationship-types.js'
 import type { MovieSort } from '../../schemas/movie.js'
+import { INITIAL_AGGREGATES } from './aggregates.js'
 
 /** Genre names of `m`, sorted the way clients see them. */
 const GENRE_NAMES = 'COLLECT { MATCH (m)-[:IN_GENRE]->(g:Genre) RETURN g.name ORDER BY g.name }'
@@ -45,9 +46,6 @@ CALL (m) {
     ON CREATE SET g.created_at = datetime()
   MERGE (m)-[:IN_GENRE]->(g)
 }`
-
-/** Aggregates start empty: counts 0, sums 0.0, means absent (null) until the first rating/review. */
-const INITIAL_AGGREGATES = `m.rating_count = 0, m.rating_sum = 0.0, m.review_count = 0, m.sentiment_sum = 0.0`
 
 export const GET_MOVIE = `
 MATCH (m:Movie {movie_id: $movie_id})

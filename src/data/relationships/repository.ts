@@ -14,7 +14,7 @@ import {
 import type { RelationshipDirection, RelationshipType } from '../../domain/relationship-types.js'
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
-import { parseTypes } from '../traversals/params.js'
+import { parseTypes } from '../list-params.js'
 import type {
   PutRelationshipBody,
   RelationshipItem,

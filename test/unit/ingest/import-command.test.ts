@@ -6,7 +6,7 @@ import {
   registerImportCommand
 } from '../../../src/cli/import-command.js'
 import type { Database } from '../../../src/db/database.js'
-import type { ImportSummary } from '../../../src/ingest/writer.js'
+import type { ImportSummary } from '../../../src/ingest/file-run.js'
 
 const file = {
   read: 1234,

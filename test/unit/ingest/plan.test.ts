@@ -198,23 +198,12 @@ describe('planTmdbMovie', () => {
   })
 
   it('writes only what changed, never erases a known value, and leaves an identical movie alone', () => {
+    // Stored from this very record once, with a poster TMDB has since dropped.
     const current = stored({
+      ...tmdbRecord().movie,
       movie_id: 'ml-1',
-      tmdb_id: 862,
-      imdb_id: 'tt0114709',
-      title: 'Toy Story',
-      original_title: 'Toy Story',
-      overview: 'Toys.',
-      release_date: '1995-10-30',
-      year: 1995,
-      runtime: 81,
-      popularity: 100.2,
-      vote_average: 8,
-      vote_count: 17000,
-      original_language: 'en',
       poster_path: '/kept.jpg',
-      catalog_source: 'tmdb',
-      genres: ['Animation', 'Family']
+      catalog_source: 'tmdb'
     })
     expect(planTmdbMovie(tmdbRecord(), { by_tmdb: current, by_imdb: current })).toEqual({
       kind: 'unchanged',

@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import {
-  KeyConflictError,
-  batchSizeOf,
-  chunks,
-  concurrencyOf,
-  pipeline,
-  rejectsFileFor,
-  summarize,
-  writeOrSplit
-} from '../../../src/ingest/writer.js'
-import type { FileSummary } from '../../../src/ingest/writer.js'
+import { Neo4jError } from 'neo4j-driver'
+import { mapNeo4jError } from '../../../src/db/database.js'
+import { ConflictError } from '../../../src/errors.js'
+import { chunks, pipeline, writeOrSplit } from '../../../src/ingest/writer.js'
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
   for (const item of items) yield item
 }
+
+const neoError = (message: string, code: string) => new Neo4jError(message, code, 'N/A', 'N/A')
 
 const tick = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms))
 
@@ -81,7 +76,8 @@ describe('writeOrSplit', () => {
     await writeOrSplit(
       [1, 2, 3, 4, 5, 6, 7],
       async (rows) => {
-        if (rows.includes(3) || rows.includes(6)) throw new KeyConflictError('Node already exists')
+        if (rows.includes(3) || rows.includes(6))
+          throw new ConflictError('Node already exists', { fields: [] })
         written.push(...rows)
       },
       async (row, reason) => {
@@ -93,6 +89,38 @@ describe('writeOrSplit', () => {
       [3, 'conflicts with an existing record: Node already exists'],
       [6, 'conflicts with an existing record: Node already exists']
     ])
+  })
+
+  it('names the properties the database module says clashed, and lets a conflict naming none through', async () => {
+    const refused: string[] = []
+    const conflict = mapNeo4jError(
+      neoError(
+        'Node(7) already exists with label `Movie` and property `tmdb_id` = 27205',
+        'Neo.ClientError.Schema.ConstraintValidationFailed'
+      )
+    )
+    await writeOrSplit(
+      [1],
+      async () => {
+        throw conflict
+      },
+      async (_row, reason) => {
+        refused.push(reason)
+      }
+    )
+    expect(refused).toEqual(['conflicts with an existing record: another record already has this tmdb_id'])
+    const deleted = mapNeo4jError(
+      neoError('Unable to load NODE 4:abc:1.', 'Neo.ClientError.Statement.EntityNotFound')
+    )
+    await expect(
+      writeOrSplit(
+        [1, 2],
+        async () => {
+          throw deleted
+        },
+        async () => undefined
+      )
+    ).rejects.toBe(deleted)
   })
 
   it('lets any other error through', async () => {
@@ -108,38 +136,7 @@ describe('writeOrSplit', () => {
   })
 })
 
-describe('options and summaries', () => {
-  it('checks batch size and concurrency', () => {
-    expect(batchSizeOf({})).toBe(5000)
-    expect(concurrencyOf({})).toBe(2)
-    expect(() => batchSizeOf({ batchSize: 0 })).toThrow(/positive integer/)
-    expect(() => concurrencyOf({ concurrency: 1.5 })).toThrow(/positive integer/)
-  })
-
-  it('puts rejects next to the input, in the working directory for stdin, or where asked', () => {
-    expect(rejectsFileFor('/data/tweets.jsonl', 'tweets', {})).toBe('/data/tweets.jsonl.rejects.jsonl')
-    expect(rejectsFileFor('-', 'tweets', {})).toBe('tweets-stdin.rejects.jsonl')
-    expect(rejectsFileFor('-', 'tweets', { rejectsPath: '/tmp/r.jsonl' })).toBe('/tmp/r.jsonl')
-  })
-
-  it('adds up the files of a run', () => {
-    const file = (read: number, created: number, rejected: number): FileSummary => ({
-      file: 'x',
-      read,
-      created,
-      updated: 0,
-      unchanged: read - created - rejected,
-      rejected,
-      rejectsPath: null,
-      elapsedMs: 10,
-      rowsPerSecond: 0,
-      databaseMs: 5
-    })
-    const summary = summarize([file(10, 8, 1), file(5, 5, 0)], performance.now())
-    expect(summary).toMatchObject({ read: 15, created: 13, unchanged: 1, rejected: 1, updated: 0 })
-    expect(summary.files).toHaveLength(2)
-  })
-
+describe('chunks', () => {
   it('splits a list into chunks', () => {
     expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]])
   })

@@ -25,10 +25,10 @@ describe('renderConf', () => {
     expect(settings.get('server.directories.plugins')).toBe('/srv/neo4j/plugins')
   })
 
-  it('requires authentication, lets APOC run and never reports usage', () => {
+  it('requires authentication, lets APOC and GDS run and never reports usage', () => {
     const settings = parseConf(renderConf(input))
     expect(settings.get('dbms.security.auth_enabled')).toBe('true')
-    expect(settings.get('dbms.security.procedures.unrestricted')).toBe('apoc.*')
+    expect(settings.get('dbms.security.procedures.unrestricted')?.split(',')).toEqual(['apoc.*', 'gds.*'])
     expect(settings.get('dbms.usage_report.enabled')).toBe('false')
   })
 
