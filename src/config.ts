@@ -18,7 +18,7 @@
  * | SIMILAR_MAX_RATINGS_PER_CORATER        | 50      | high ratings expanded per fan (the first found)              |
  * | SIMILAR_MAX_PER_GENRE                  | 30      | most popular genre-mates taken per genre                     |
  * | SIMILAR_MAX_LINKS                      | 100     | explicit edges and franchise neighbours taken per movie      |
- * | SIMILAR_CORATING_SHRINK                | 5       | co-likes at which the co-rating cosine counts half           |
+ * | SIMILAR_CORATING_SHRINK                | 50      | co-likes at which the co-rating cosine counts half           |
  * | SIMILAR_CANDIDATES                     | 100     | best co-liked candidates the rebuild scores per movie        |
  * | SIMILAR_MAX_LIKES_PER_USER             | 1000    | each user's most recent likes the rebuild counts             |
  * | RECOMMEND_WEIGHT_COLLABORATIVE         | 0.5     | weight of "users who agree with you liked it"                |
@@ -125,7 +125,7 @@ export const ConfigSchema = Type.Object({
   SIMILAR_MAX_RATINGS_PER_CORATER: Cap(50),
   SIMILAR_MAX_PER_GENRE: Cap(30),
   SIMILAR_MAX_LINKS: Cap(100),
-  SIMILAR_CORATING_SHRINK: Type.Number({ default: 5, minimum: 0, maximum: 1000 }),
+  SIMILAR_CORATING_SHRINK: Type.Number({ default: 50, minimum: 0, maximum: 1000 }),
   SIMILAR_CANDIDATES: Cap(100),
   SIMILAR_MAX_LIKES_PER_USER: Cap(1000, 1_000_000),
   RECOMMEND_WEIGHT_COLLABORATIVE: Weight(0.5),

@@ -155,7 +155,7 @@ describe('graph-read configuration', () => {
     expect(DEFAULT_TRAVERSAL_CONFIG.txTimeoutMs).toBe(5000)
     expect(DEFAULT_TRAVERSAL_CONFIG.rebuild).toEqual({ topK: 20, batchSize: 1000, txTimeoutMs: 600_000 })
     expect(DEFAULT_TRAVERSAL_CONFIG.similar).toMatchObject({
-      coratingShrink: 5,
+      coratingShrink: 50,
       candidates: 100,
       maxLikesPerUser: 1000
     })
