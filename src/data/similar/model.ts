@@ -1,7 +1,7 @@
 /**
  * The whole catalogue's similarity in memory, for the bulk rebuild: movies, who liked what, and
  * the explicit and franchise links, held in flat typed arrays (compressed sparse rows) so that
- * 100,000 movies and millions of liked ratings fit in tens of megabytes.
+ * the likes behind 100,000 movies and millions of ratings take tens of megabytes.
  *
  * Co-likes are counted exactly, movie by movie: for each fan of a movie, every other movie that
  * fan liked gets one more co-like. That is Σ (likes per user)² steps in all, which is why each
