@@ -277,67 +277,45 @@ export async function loadModel(
   explicitOf: readonly string[] | null = null
 ): Promise<SimilarityModel> {
   let rows = 0
-  const tick = (message: string) => {
-    rows += 1
-    if (rows % 10_000 === 0) report({ phase: 'load', done: rows, total: 0, message })
+  // Each query's rows, collected as they arrive; a retried attempt starts its list again.
+  const readAll = async <T>(query: string, params: Record<string, unknown>, what: string): Promise<T[]> => {
+    let found: T[] = []
+    await db.readStream<T>(
+      query,
+      params,
+      () => {
+        found = []
+        return (row) => {
+          found.push(row)
+          rows += 1
+          if (rows % 10_000 === 0) report({ phase: 'load', done: rows, total: 0, message: what })
+        }
+      },
+      { timeoutMs }
+    )
+    return found
   }
-  let movies: MovieInput[] = []
-  await db.readStream<MovieInput>(
-    LOAD_MOVIES,
-    {},
-    () => {
-      movies = []
-      return (row) => {
-        movies.push(row)
-        tick('movies')
-      }
-    },
-    { timeoutMs }
+  const model = new SimilarityModel(await readAll<MovieInput>(LOAD_MOVIES, {}, 'movies'), config)
+  // Nothing keeps the rows once the model has them, so each list can go before the next loads.
+  model.setLikes(
+    (
+      await readAll<{ likes: string[] }>(
+        LOAD_LIKES,
+        { high_rating: config.highRating, max_likes: int(config.maxLikesPerUser) },
+        'likes'
+      )
+    ).map((row) => row.likes)
   )
-  const model = new SimilarityModel(movies, config)
-  movies = []
-
-  let users: string[][] = []
-  await db.readStream<{ likes: string[] }>(
-    LOAD_LIKES,
-    { high_rating: config.highRating, max_likes: int(config.maxLikesPerUser) },
-    () => {
-      users = []
-      return (row) => {
-        users.push(row.likes)
-        tick('likes')
-      }
-    },
-    { timeoutMs }
+  model.setExplicitEdges(
+    explicitOf === null
+      ? await readAll<LinkInput>(LOAD_EXPLICIT_EDGES, {}, 'explicit edges')
+      : await readAll<LinkInput>(
+          LOAD_EXPLICIT_EDGES_OF,
+          { movie_ids: explicitOf, max_links: int(config.maxLinks) },
+          'explicit edges'
+        )
   )
-  model.setLikes(users)
-  users = []
-
-  let edges: LinkInput[] = []
-  await db.readStream<LinkInput>(
-    explicitOf === null ? LOAD_EXPLICIT_EDGES : LOAD_EXPLICIT_EDGES_OF,
-    explicitOf === null ? {} : { movie_ids: explicitOf, max_links: int(config.maxLinks) },
-    () => {
-      edges = []
-      return (row) => {
-        edges.push(row)
-        tick('explicit edges')
-      }
-    },
-    { timeoutMs }
-  )
-  model.setExplicitEdges(edges)
-  edges = []
-  await db.readStream<LinkInput>(
-    LOAD_FRANCHISE_LINKS,
-    {},
-    () => {
-      edges = []
-      return (row) => void edges.push(row)
-    },
-    { timeoutMs }
-  )
-  model.setFranchiseLinks(edges)
+  model.setFranchiseLinks(await readAll<LinkInput>(LOAD_FRANCHISE_LINKS, {}, 'franchise links'))
   return model
 }
 
