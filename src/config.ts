@@ -67,6 +67,14 @@ export const ConfigSchema = Type.Object({
   NEO4J_HTTP_PORT: Type.Integer({ default: 7474, minimum: 1, maximum: 65535 }),
   NEO4J_HEAP: { ...Size, default: '2g' },
   NEO4J_PAGECACHE: { ...Size, default: '2g' },
+  /** The embedded server is restarted when it dies: attempts in a row before giving up (0: never). */
+  NEO4J_RESTART_ATTEMPTS: Type.Integer({ default: 5, minimum: 0, maximum: 1000 }),
+  /** Pause before the first restart; it doubles with each failed attempt, up to 30 s. */
+  NEO4J_RESTART_DELAY_MS: Type.Integer({ default: 1_000, minimum: 10, maximum: 600_000 }),
+  /** A restarted server that stays up this long gets the full number of attempts again. */
+  NEO4J_RESTART_STABLE_MS: Type.Integer({ default: 60_000, minimum: 1_000, maximum: 86_400_000 }),
+  /** /ready answers within this, whatever Neo4j does (a load balancer's probe waits ~2 s). */
+  READY_TIMEOUT_MS: Type.Integer({ default: 1_500, minimum: 100, maximum: 60_000 }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   /** The embedded default loads the demo dataset into an empty graph, so it starts explorable. */
   SEED_DEMO_WHEN_EMPTY: Type.Boolean({ default: true }),

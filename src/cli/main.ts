@@ -17,6 +17,7 @@ import { registerSimilarityCommand } from './similar-command.js'
 import { registerKeysCommand } from './keys-command.js'
 import { registerGenerateCommand } from '../generate/command.js'
 import { registerEvaluateCommand } from './evaluate-command.js'
+import { registerDoctorCommand } from './doctor-command.js'
 
 function fail(err: unknown): never {
   console.error(`cinegraph: ${err instanceof Error ? err.message : String(err)}`)
@@ -74,6 +75,8 @@ export function buildProgram(): Command {
   registerGenerateCommand(program)
   registerEvaluateCommand(program, () => traversalConfig(loadConfig()))
   registerKeysCommand(program)
+  // A check reads every rating once: it needs the jobs' transaction timeout, not a request's.
+  registerDoctorCommand(program, connectForJobs)
 
   // The db commands read configuration lazily so `--help` works without a valid environment.
   const dbOptions = { current: undefined as Awaited<ReturnType<typeof localOptions>> | undefined }

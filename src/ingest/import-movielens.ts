@@ -23,6 +23,7 @@ import type { FileRun, FileSummary, ImportOptions, ImportSummary } from './file-
 import type { Input } from './input.js'
 import {
   MOVIELENS_SCALE,
+  movieLensMovieId,
   parseMovieLensLink,
   parseMovieLensMovie,
   parseMovieLensRating,
@@ -204,7 +205,8 @@ async function loadMovies(
         key: located.value.movielens_id,
         tmdb_id: linkOf(located.value.movielens_id)?.tmdb_id ?? null,
         imdb_id: linkOf(located.value.movielens_id)?.imdb_id ?? null,
-        movielens_id: located.value.movielens_id
+        movielens_id: located.value.movielens_id,
+        movie_id: movieLensMovieId(located.value.movielens_id)
       }
     }))
     const outcomes = await writeMovieBatch(
@@ -286,9 +288,16 @@ function unknownMovie(movielensId: number): string {
   return `unknown movie: movieId ${movielensId} is neither in movies.csv nor in the graph`
 }
 
-function writtenCounts(result: QueryResult): { created: number; written: number } {
-  const [counts] = rows<{ created: number | null; written: number | null }>(result)
-  return { created: counts?.created ?? 0, written: counts?.written ?? 0 }
+interface Written {
+  created: number
+  written: number
+  /** Indexes of the rows whose movie or user was gone when the batch was written. */
+  missing: number[]
+}
+
+function writtenCounts(result: QueryResult): Written {
+  const [counts] = rows<{ created: number | null; written: number | null; missing: number[] | null }>(result)
+  return { created: counts?.created ?? 0, written: counts?.written ?? 0, missing: counts?.missing ?? [] }
 }
 
 /**
@@ -326,7 +335,10 @@ interface EdgeFile<P extends MovieLensEdge, R extends { user_id: string }> {
   row: (value: P, movieId: string) => R
   /** The order rows are written (and locked) in, when the batch's key order is not the one wanted. */
   order?: (a: R, b: R) => number
-  /** Writes `$rows`, returning how many edges were created and how many written at all. */
+  /**
+   * Writes `$rows`, returning how many were created, how many written at all (created, changed or
+   * linked again), and the indexes of rows whose movie or user was gone.
+   */
   query: string
   params?: Record<string, unknown>
   /** The movie aggregates the file changes, recomputed when it is done. */
@@ -382,27 +394,32 @@ async function loadEdges<P extends MovieLensEdge, R extends { user_id: string }>
           batch.map((row) => row.value.movielens_id),
           state
         )
-        const ready: R[] = []
-        for (const row of batch) {
-          const movieId = state.movieIds.get(row.value.movielens_id)
-          if (movieId === undefined) await fileRun.reject(row, unknownMovie(row.value.movielens_id))
-          else ready.push(file.row(row.value, movieId))
+        const ready: Array<{ located: Located<P>; row: R }> = []
+        for (const located of batch) {
+          const movieId = state.movieIds.get(located.value.movielens_id)
+          if (movieId === undefined) await fileRun.reject(located, unknownMovie(located.value.movielens_id))
+          else ready.push({ located, row: file.row(located.value, movieId) })
         }
         if (ready.length === 0) return
-        if (file.order) ready.sort(file.order)
+        const order = file.order
+        if (order) ready.sort((a, b) => order(a.row, b.row))
         await ensureUsers(
           db,
           fileRun,
           state,
-          ready.map((row) => row.user_id)
+          ready.map(({ row }) => row.user_id)
         )
         const result = await writeBatch(db, fileRun, async (tx) =>
-          writtenCounts(await tx.run(file.query, { rows: ready, ...file.params }))
+          writtenCounts(await tx.run(file.query, { rows: ready.map(({ row }) => row), ...file.params }))
         )
+        for (const index of result.missing) {
+          const gone = ready[index]
+          if (gone) await fileRun.reject(gone.located, 'its movie or user was deleted while the import ran')
+        }
         fileRun.count({
           created: result.created,
           updated: result.written - result.created,
-          unchanged: ready.length - result.written
+          unchanged: ready.length - result.written - result.missing.length
         })
       },
       { concurrency: concurrencyOf(options), keys: (batch) => batch.map(file.key) }

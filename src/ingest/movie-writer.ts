@@ -33,6 +33,8 @@ export interface CandidateKeys {
   tmdb_id: number | null
   imdb_id: string | null
   movielens_id: number | null
+  /** The movie_id a new movie would get; a movie that already has it is a candidate too. */
+  movie_id: string
 }
 
 export interface MovieRow<T> {
@@ -123,7 +125,8 @@ async function planAndWrite<T>(
     key: int(k.key),
     tmdb_id: k.tmdb_id === null ? null : int(k.tmdb_id),
     imdb_id: k.imdb_id,
-    movielens_id: k.movielens_id === null ? null : int(k.movielens_id)
+    movielens_id: k.movielens_id === null ? null : int(k.movielens_id),
+    movie_id: k.movie_id
   }))
   const candidates = new Map<number, MovieCandidates>()
   for (const found of rows<MovieCandidates & { key: number }>(
@@ -139,7 +142,7 @@ async function planAndWrite<T>(
   for (const row of part) {
     const decided = plan(
       row,
-      candidates.get(row.keys.key) ?? { by_tmdb: null, by_imdb: null, by_movielens: null }
+      candidates.get(row.keys.key) ?? { by_tmdb: null, by_imdb: null, by_movielens: null, by_movie_id: null }
     )
     const claimant = decided.kind === 'reject' ? undefined : claimed.get(decided.movie_id)
     if (decided.kind !== 'reject' && claimant) {

@@ -8,6 +8,7 @@ import type { CsvRecord } from './csv.js'
 import { decimalText, fail, integerText, ok, requiredText, show, unixSecondsToIso } from './fields.js'
 import type { ParseResult } from './fields.js'
 import type { Input } from './input.js'
+import { naturalTitle } from './movielens-title.js'
 import type { SourceRow } from './rows.js'
 import { tmdbMovieId } from './tmdb.js'
 
@@ -31,7 +32,12 @@ const MAX_YEAR = 2100
 
 export interface MovieLensMovie {
   movielens_id: number
+  /** As people write it: "The Matrix", not "Matrix, The" (see movielens-title.ts). */
   title: string
+  original_title: string | null
+  aka_titles: string[]
+  /** The title exactly as movies.csv gives it, year included. */
+  ml_title: string
   year: number | null
   genres: string[]
 }
@@ -142,7 +148,13 @@ export function parseMovieLensMovie(record: CsvRecord): ParseResult<MovieLensMov
   const genres = requiredText(record, 'genres')
   if (!genres.ok) return genres
   const { title, year } = splitTitleYear(rawTitle.value)
-  return ok({ movielens_id: id.value, title, year, genres: parseGenres(genres.value) })
+  return ok({
+    movielens_id: id.value,
+    ...naturalTitle(title),
+    ml_title: rawTitle.value,
+    year,
+    genres: parseGenres(genres.value)
+  })
 }
 
 /** A MovieLens rating as written ("3.5"), checked for range and half-star steps. */

@@ -5,9 +5,10 @@
  * a database; the writers only carry the plans out.
  *
  * Who owns which movie fields: TMDB is the richer catalogue, so its values replace others (but a
- * field TMDB leaves empty never erases one that is known). MovieLens owns title, year and genres
- * only of movies it created and TMDB has not described since; elsewhere it fills gaps and adds its
- * ids. Keys are never moved from one movie to another: a row that would need that is refused.
+ * field TMDB leaves empty never erases one that is known). MovieLens owns title, original title,
+ * a.k.a. names, year and genres only of movies it created and TMDB has not described since;
+ * elsewhere it fills gaps and adds its ids and its raw title (ml_title). Keys are never moved
+ * from one movie to another: a row that would need that is refused.
  */
 import { labelFor } from '../lib/sentiment.js'
 import type { Sentiment } from '../lib/sentiment.js'
@@ -25,6 +26,8 @@ export interface StoredMovie {
   movielens_id: number | null
   title: string | null
   original_title: string | null
+  aka_titles: string[] | null
+  ml_title: string | null
   overview: string | null
   release_date: string | null
   year: number | null
@@ -46,6 +49,8 @@ export interface MovieCandidates {
   by_tmdb: StoredMovie | null
   by_imdb: StoredMovie | null
   by_movielens?: StoredMovie | null
+  /** The movie holding the movie_id a new movie would get. */
+  by_movie_id?: StoredMovie | null
 }
 
 export type MoviePlan =
@@ -83,6 +88,11 @@ function same(a: unknown, b: unknown): boolean {
   return (a ?? null) === (b ?? null)
 }
 
+/** A.k.a. names as stored: absent rather than an empty list. */
+function akaTitles(movie: MovieLensMovie): string[] | null {
+  return movie.aka_titles.length > 0 ? movie.aka_titles : null
+}
+
 export function planMovieLensMovie(
   movie: MovieLensMovie,
   link: MovieLensLink | undefined,
@@ -90,7 +100,8 @@ export function planMovieLensMovie(
 ): MoviePlan {
   const genres = sortedUnique(movie.genres)
   const byMovieLens = found.by_movielens ?? null
-  const target = found.by_tmdb ?? found.by_imdb ?? byMovieLens
+  // A movie holding the id a new one would get is this one, unless its keys say otherwise (below).
+  const target = found.by_tmdb ?? found.by_imdb ?? byMovieLens ?? found.by_movie_id ?? null
   if (!target) {
     return {
       kind: 'write',
@@ -101,6 +112,9 @@ export function planMovieLensMovie(
         tmdb_id: link?.tmdb_id ?? null,
         imdb_id: link?.imdb_id ?? null,
         title: movie.title,
+        original_title: movie.original_title,
+        aka_titles: akaTitles(movie),
+        ml_title: movie.ml_title,
         year: movie.year,
         catalog_source: MOVIELENS_SOURCE
       },
@@ -133,9 +147,13 @@ export function planMovieLensMovie(
   // A key another movie holds is not taken from it; the link stays a hint.
   if (link?.tmdb_id != null && target.tmdb_id === null && !found.by_tmdb) props.tmdb_id = link.tmdb_id
   if (link?.imdb_id && target.imdb_id === null && !found.by_imdb) props.imdb_id = link.imdb_id
+  // The raw title is MovieLens's own, whoever describes the movie.
+  if (target.ml_title !== movie.ml_title) props.ml_title = movie.ml_title
   let newGenres: string[] | null = null
   if (target.catalog_source === MOVIELENS_SOURCE) {
     if (target.title !== movie.title) props.title = movie.title
+    if (target.original_title !== movie.original_title) props.original_title = movie.original_title
+    if (!same(target.aka_titles, akaTitles(movie))) props.aka_titles = akaTitles(movie)
     if (target.year !== movie.year) props.year = movie.year
     if (!sameList(target.genres, genres)) newGenres = genres
   } else {
@@ -173,7 +191,10 @@ export function planTmdbMovie(record: TmdbRecord, found: MovieCandidates): Movie
         (byImdb.tmdb_id !== null ? ` (tmdb_id ${byImdb.tmdb_id})` : '')
     }
   }
-  const target = found.by_tmdb ?? (adoptByImdb ? byImdb : null)
+  // A movie already holding `tmdb-<id>` without a TMDB id (removed by hand, say) is this one.
+  const byId = found.by_movie_id ?? null
+  const adoptById = found.by_tmdb === null && byImdb === null && byId !== null && byId.tmdb_id === null
+  const target = found.by_tmdb ?? (adoptByImdb ? byImdb : adoptById ? byId : null)
 
   const given: Record<string, unknown> = {
     tmdb_id: m.tmdb_id,

@@ -3,7 +3,9 @@
  * uniqueness constraint, so a batch is one round trip and a batch written twice changes nothing.
  *
  * Rows that would change nothing are dropped before any write (movies and tweets are compared in
- * the importer, ratings and tags in the query), so a re-import only reads.
+ * the importer, ratings and tags in the query), so a re-import only reads. "Nothing" covers the
+ * relationships a row implies as well as the node's values: a rating, tag or review whose edges
+ * were deleted or moved by hand (or went with a deleted movie or user) is written again.
  *
  * Movie aggregates: a batch that adds or changes a movie's ratings (reviews) marks the movie stale
  * for them in the same transaction, under the movie's lock (taken in movie_id order), and the
@@ -48,32 +50,42 @@ MERGE (u:User {user_id: id})
 /** The fields the movie writers compare against; a null variable projects to null. */
 function movieState(variable: string): string {
   return `${variable} {
-  .movie_id, .tmdb_id, .imdb_id, .movielens_id, .title, .original_title, .overview, .release_date,
+  .movie_id, .tmdb_id, .imdb_id, .movielens_id, .title, .original_title, .aka_titles, .ml_title,
+  .overview, .release_date,
   .year, .runtime, .popularity, .vote_average, .vote_count, .original_language, .poster_path,
   .catalog_source, .collection_id, .collection_name, .tmdb_similar_ids, .tmdb_recommended_ids,
   genres: COLLECT { MATCH (${variable})-[:IN_GENRE]->(g:Genre) RETURN g.name ORDER BY g.name }
 }`
 }
 
-/** What a row could be: the movies holding its TMDB id, its IMDb id and its MovieLens id. */
+/**
+ * What a row could be: the movies holding its TMDB id, its IMDb id and its MovieLens id, and the
+ * movie already holding the movie_id a new one would get (its source id removed by hand, say).
+ */
 export const MOVIE_CANDIDATES = `
 UNWIND $rows AS row
 OPTIONAL MATCH (by_tmdb:Movie {tmdb_id: row.tmdb_id})
 OPTIONAL MATCH (by_imdb:Movie {imdb_id: row.imdb_id})
 OPTIONAL MATCH (by_movielens:Movie {movielens_id: row.movielens_id})
+OPTIONAL MATCH (by_movie_id:Movie {movie_id: row.movie_id})
 RETURN row.key AS key,
        ${movieState('by_tmdb')} AS by_tmdb,
        ${movieState('by_imdb')} AS by_imdb,
-       ${movieState('by_movielens')} AS by_movielens
+       ${movieState('by_movielens')} AS by_movielens,
+       ${movieState('by_movie_id')} AS by_movie_id
 `
 
-/** Replaces the genres of `m` with row.genres; a null list leaves them alone. */
+/**
+ * Replaces the genres of `m` with row.genres, one edge each (copies made by hand go too); a null
+ * list leaves them alone.
+ */
 const SET_GENRES = `
 CALL (m, row) {
   WITH m, row WHERE row.genres IS NOT NULL
-  OPTIONAL MATCH (m)-[old:IN_GENRE]->(g:Genre)
-  WHERE NOT g.name IN row.genres
-  DELETE old
+  MATCH (m)-[old:IN_GENRE]->(g:Genre)
+  WITH row, g, collect(old) AS edges
+  UNWIND CASE WHEN g.name IN row.genres THEN edges[1..] ELSE edges END AS extra
+  DELETE extra
 }
 CALL (m, row) {
   UNWIND coalesce(row.genres, []) AS name
@@ -131,58 +143,97 @@ CALL (movie_ids) {
 }
 
 /**
- * Ratings keyed by rating_id; the source and its scale are the file's, so they travel once. A
- * matched rating whose values are the row's is dropped right after
- * the MERGE, so a re-import costs one index lookup per row and writes nothing. A new rating gets
- * its edges (the id is derived from user and movie, so an existing one already has them); one
- * whose movie was deleted since the batch was planned is taken back.
+ * Ratings keyed by rating_id; the source and its scale are the file's, so they travel once. A row
+ * is unchanged only when its rating has the row's values AND exactly its two edges, GAVE from the
+ * row's user and RATES to the row's movie: a rating left behind when its movie or user was deleted
+ * (DETACH DELETE leaves Rating nodes), or whose edges were deleted or moved by hand, is linked
+ * again, and so counts as written. An unchanged row costs one index lookup and a look at the
+ * rating's two edges, and writes nothing.
+ *
+ * A rating whose edges are wrong loses all of them and gets the two it should have; a movie it
+ * stops rating is marked stale with the row's. A row whose movie or user is gone by the time it is
+ * written writes nothing (a rating created for it is taken back) and comes back in `missing`.
  */
 export const WRITE_RATINGS = `
-UNWIND $rows AS row
+UNWIND range(0, size($rows) - 1) AS i
+WITH i, $rows[i] AS row
 MERGE (r:Rating {rating_id: row.rating_id})
   ON CREATE SET r.__created = true
-WITH row, r, r.__created IS NOT NULL AS created
-WHERE created OR NOT coalesce(
+WITH i, row, r, r.__created IS NOT NULL AS created
+WITH i, row, r, created,
+     NOT created
+       AND COUNT { (r)--() } = 2
+       AND EXISTS { (r)-[:RATES]->(:Movie {movie_id: row.movie_id}) }
+       AND EXISTS { (:User {user_id: row.user_id})-[:GAVE]->(r) } AS linked
+WHERE NOT (linked AND coalesce(
   r.score = row.score AND r.original_score = row.original_score
   AND r.original_scale_min = $scale_min AND r.original_scale_max = $scale_max
-  AND r.source = $source AND r.rated_at = datetime(row.rated_at), false)
+  AND r.source = $source AND r.rated_at = datetime(row.rated_at), false))
 OPTIONAL MATCH (m:Movie {movie_id: row.movie_id})
 OPTIONAL MATCH (u:User {user_id: row.user_id})
-FOREACH (_ IN CASE WHEN created AND (m IS NULL OR u IS NULL) THEN [1] ELSE [] END | DELETE r)
-WITH row, r, m, u, created
-WHERE m IS NOT NULL AND u IS NOT NULL
-SET r.score = row.score,
-    r.original_score = row.original_score,
-    r.original_scale_min = $scale_min,
-    r.original_scale_max = $scale_max,
-    r.source = $source,
-    r.rated_at = datetime(row.rated_at),
-    r.updated_at = datetime()
-REMOVE r.__created
-FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
+WITH i, row, r, created, linked, m, u, m IS NOT NULL AND u IS NOT NULL AS found
+FOREACH (_ IN CASE WHEN created AND NOT found THEN [1] ELSE [] END | DELETE r)
+WITH i, row, r, created, linked, m, u, found,
+     CASE WHEN found AND NOT linked AND NOT created
+          THEN [(r)-[:RATES]->(o:Movie) WHERE o <> m | o.movie_id] ELSE [] END AS left
+CALL (row, r, m, u, found, linked) {
+  WITH row, r, m, u, linked WHERE found
+  SET r.score = row.score,
+      r.original_score = row.original_score,
+      r.original_scale_min = $scale_min,
+      r.original_scale_max = $scale_max,
+      r.source = $source,
+      r.rated_at = datetime(row.rated_at),
+      r.updated_at = datetime()
+  REMOVE r.__created
+  WITH r, m, u, linked WHERE NOT linked
+  CALL (r) {
+    MATCH (r)-[old]-()
+    DELETE old
+  }
   CREATE (u)-[:GAVE]->(r)
-  CREATE (r)-[:RATES]->(m))
-WITH collect(row.movie_id) AS movie_ids, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, count(*) AS written
+  CREATE (r)-[:RATES]->(m)
+}
+WITH reduce(ids = collect(CASE WHEN found THEN row.movie_id END), l IN collect(left) | ids + l) AS movie_ids,
+     sum(CASE WHEN found AND created THEN 1 ELSE 0 END) AS created,
+     sum(CASE WHEN found THEN 1 ELSE 0 END) AS written,
+     collect(CASE WHEN NOT found THEN i END) AS missing
 ${markStale('ratings')}
-RETURN created, written
+RETURN created, written, missing
 `
 
-/** MovieLens tags: one TAGGED edge per user, movie and tag; the user's lock serialises writers of one edge. */
+/**
+ * MovieLens tags: one TAGGED edge per user, movie and tag; the user's lock serialises writers of
+ * one edge. A row is unchanged only when exactly one such edge holds the row's values; copies made
+ * by hand are removed. Rows whose movie or user is gone come back in `missing`, as row indexes.
+ */
 export const WRITE_TAGS = `
-UNWIND $rows AS row
-MATCH (m:Movie {movie_id: row.movie_id})
-MATCH (u:User {user_id: row.user_id})
-OPTIONAL MATCH (u)-[known:TAGGED {tag: row.tag}]->(m)
-WITH row, m, u, known
-WHERE NOT coalesce(known.tagged_at = datetime(row.tagged_at), false)
-SET u._lock = true
-WITH row, m, u
-MERGE (u)-[t:TAGGED {tag: row.tag}]->(m)
-  ON CREATE SET t.__created = true
-WITH row, u, t, t.__created IS NOT NULL AS created
-SET t.tagged_at = datetime(row.tagged_at), t.source = 'movielens'
-REMOVE t.__created, u._lock
-RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, count(*) AS written
+UNWIND range(0, size($rows) - 1) AS i
+WITH i, $rows[i] AS row
+OPTIONAL MATCH (m:Movie {movie_id: row.movie_id})
+OPTIONAL MATCH (u:User {user_id: row.user_id})
+WITH i, row, m, u, m IS NOT NULL AND u IS NOT NULL AS found,
+     COLLECT { MATCH (u)-[known:TAGGED {tag: row.tag}]->(m) RETURN known } AS known
+WHERE NOT found OR NOT (size(known) = 1 AND coalesce(
+  known[0].tagged_at = datetime(row.tagged_at) AND known[0].source = 'movielens', false))
+OPTIONAL CALL (row, m, u, found, known) {
+  WITH row, m, u, found, known WHERE found
+  SET u._lock = true
+  WITH row, m, u, known
+  CALL (known) {
+    UNWIND known[1..] AS extra
+    DELETE extra
+  }
+  MERGE (u)-[t:TAGGED {tag: row.tag}]->(m)
+    ON CREATE SET t.__created = true
+  WITH row, u, t, t.__created IS NOT NULL AS created
+  SET t.tagged_at = datetime(row.tagged_at), t.source = 'movielens'
+  REMOVE t.__created, u._lock
+  RETURN created
+}
+RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
+       sum(CASE WHEN found THEN 1 ELSE 0 END) AS written,
+       collect(CASE WHEN NOT found THEN i END) AS missing
 `
 
 /** Movies the TMDB writer left with links (franchise, similar) still to make. */
@@ -202,7 +253,8 @@ export const LINK_SOURCES = `
 UNWIND $movie_ids AS id
 MATCH (m:Movie {movie_id: id})
 RETURN m.movie_id AS movie_id, m.collection_id AS collection_id,
-       coalesce(m.tmdb_similar_ids, []) AS similar, coalesce(m.tmdb_recommended_ids, []) AS recommended
+       coalesce(m.tmdb_similar_ids, []) AS similar, coalesce(m.tmdb_recommended_ids, []) AS recommended,
+       coalesce(m.tmdb_links_pending, false) AS pending
 `
 
 export const MOVIES_BY_TMDB_ID = `
@@ -231,7 +283,7 @@ MERGE (a)-[r:SIMILAR_TO {source: 'tmdb'}]->(b)
   ON CREATE SET r.created_at = datetime()
 SET r.score = CASE WHEN r.score >= p.score THEN r.score ELSE p.score END,
     r.updated_at = datetime()
-RETURN count(*) AS written
+RETURN p.from AS from, p.to AS to
 `
 
 /** Franchise links from TMDB collections; an edge already there (of any source) is kept as it is. */
@@ -242,7 +294,14 @@ MATCH (b:Movie {movie_id: p.to})
 WHERE NOT EXISTS { (a)-[:SAME_FRANCHISE]-(b) }
 MERGE (a)-[r:SAME_FRANCHISE]->(b)
   ON CREATE SET r.source = 'tmdb', r.created_at = datetime(), r.updated_at = datetime()
-RETURN count(*) AS written
+RETURN p.from AS from, p.to AS to
+`
+
+/** Movies whose lists name movies not stored yet, flagged again if the flag was lost. */
+export const SET_PENDING_LINKS = `
+UNWIND $movie_ids AS id
+MATCH (m:Movie {movie_id: id})
+SET m.tmdb_links_pending = true
 `
 
 export const CLEAR_PENDING_LINKS = `
@@ -268,7 +327,9 @@ RETURN kind, ref, movie_id
 `
 
 /**
- * What is stored for the batch's tweets, to tell new, changed and unchanged rows apart. The time
+ * What is stored for the batch's tweets, to tell new, changed and unchanged rows apart. movie_id
+ * is null unless the review has exactly one REVIEWS edge, so a review whose movie was deleted, or
+ * that was linked to a second movie by hand, is written (and linked) again. The time
  * comes back as epoch milliseconds: a DateTime costs the driver far more to decode than a number.
  */
 export const STORED_TWEETS = `
@@ -280,7 +341,8 @@ RETURN r {
   .in_reply_to_tweet_id, .quoted_tweet_id, .hashtags, .source,
   created_at_ms: r.created_at.epochMillis
 } AS review,
-head(COLLECT { MATCH (r)-[:REVIEWS]->(m:Movie) RETURN m.movie_id }) AS movie_id
+CASE WHEN COUNT { (r)-[:REVIEWS]->() } = 1
+     THEN head(COLLECT { MATCH (r)-[:REVIEWS]->(m:Movie) RETURN m.movie_id }) END AS movie_id
 `
 
 /** The retweets already counted on stored originals. */
@@ -292,8 +354,9 @@ RETURN id AS tweet_id, coalesce(r.retweet_ids, []) AS retweet_ids
 
 /**
  * Tweet reviews keyed by tweet_id. A review is locked before its movie is read, so two importers
- * moving one review to another movie queue instead of both linking it; the movies it leaves and
- * joins are marked stale. retweet_count is the larger of Twitter's own figure and the retweets
+ * moving one review to another movie queue instead of both linking it. A review without exactly
+ * one REVIEWS edge, to its movie, gets that edge alone; the movies it leaves and joins are marked
+ * stale. retweet_count is the larger of Twitter's own figure and the retweets
  * this service has counted.
  */
 export const WRITE_TWEET_REVIEWS = `
@@ -303,22 +366,24 @@ MERGE (r:Review {tweet_id: row.props.tweet_id})
   ON CREATE SET r.__created = true, r.review_id = row.review_id
 WITH row, m, r, r.__created IS NOT NULL AS created
 FOREACH (_ IN CASE WHEN created THEN [] ELSE [1] END | SET r._lock = true)
-WITH row, m, r, head(COLLECT { MATCH (r)-[:REVIEWS]->(o:Movie) RETURN o }) AS old_movie
+WITH row, m, r, COLLECT { MATCH (r)-[:REVIEWS]->(o) RETURN o } AS old
 SET r += row.props,
     r.created_at = datetime(row.created_at),
     r.updated_at = ${NOW}
 SET r.retweet_count = CASE WHEN size(coalesce(r.retweet_ids, [])) > r.reported_retweet_count
                            THEN size(r.retweet_ids) ELSE r.reported_retweet_count END
 REMOVE r.__created, r._lock
-WITH row, m, r, old_movie
-CALL (r, m, old_movie) {
-  WITH r, m, old_movie WHERE old_movie IS NULL OR old_movie <> m
-  OPTIONAL MATCH (r)-[old:REVIEWS]->(:Movie)
-  DELETE old
-  WITH DISTINCT r, m
+WITH row, m, r, old
+CALL (r, m, old) {
+  WITH r, m, old WHERE NOT (size(old) = 1 AND old[0] = m)
+  CALL (r) {
+    MATCH (r)-[edge:REVIEWS]->()
+    DELETE edge
+  }
   CREATE (r)-[:REVIEWS]->(m)
 }
-WITH collect(m.movie_id) + collect(old_movie.movie_id) AS movie_ids
+WITH collect(m.movie_id) + reduce(ids = [], o IN collect(old) | ids + [x IN o WHERE x:Movie | x.movie_id])
+     AS movie_ids
 ${markStale('reviews')}
 RETURN size(movie_ids) AS touched
 `

@@ -9,6 +9,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Config } from '../config.js'
 import type { LocalNeo4jOptions } from './options.js'
+import { MAX_RESTART_DELAY_MS } from './supervisor.js'
+import type { RestartPolicy } from './supervisor.js'
 import { PROJECT_ROOT } from '../project-root.js'
 
 export const CACHE_DIR = join(PROJECT_ROOT, '.neo4j', 'cache')
@@ -55,5 +57,14 @@ export async function localOptions(config: Config, log?: (line: string) => void)
     cacheDir: CACHE_DIR,
     projectRoot: PROJECT_ROOT,
     ...(log ? { log } : {})
+  }
+}
+
+export function restartPolicy(config: Config): RestartPolicy {
+  return {
+    attempts: config.NEO4J_RESTART_ATTEMPTS,
+    firstDelayMs: config.NEO4J_RESTART_DELAY_MS,
+    maxDelayMs: MAX_RESTART_DELAY_MS,
+    stableMs: config.NEO4J_RESTART_STABLE_MS
   }
 }

@@ -25,6 +25,11 @@ export interface LocalNeo4jHandle {
   pid: number
   /** False when a server already running for this home was reused; stop() then leaves it running. */
   startedByUs: boolean
+  /**
+   * Settles with how the JVM ended (`signal SIGKILL`, `exit code 1`) when this process started
+   * it, whoever ended it; undefined for a reused server, whose end this process cannot see.
+   */
+  exited: Promise<string> | undefined
   stop(): Promise<void>
 }
 
@@ -312,7 +317,7 @@ function makeHandle(
   pid: number,
   ports: { boltPort: number; httpPort: number },
   stop: () => Promise<void>,
-  startedByUs: boolean
+  exited?: Promise<string>
 ): LocalNeo4jHandle {
   const http = httpUri(ports.httpPort)
   return {
@@ -320,7 +325,8 @@ function makeHandle(
     httpUri: http,
     browserUri: `${http}/browser/`,
     pid,
-    startedByUs,
+    startedByUs: exited !== undefined,
+    exited,
     stop
   }
 }
@@ -343,7 +349,7 @@ export async function startLocalNeo4j(input: LocalNeo4jOptions): Promise<LocalNe
       log(`Reusing the Neo4j already running for ${home} (pid ${existing})`)
       const exited = (): string | undefined => (isServerOf(existing, home) ? undefined : 'process gone')
       await waitForBolt({ uri: boltUri(ports.boltPort), password: opts.password, home, timeoutMs, exited })
-      return makeHandle(existing, ports, async () => undefined, false)
+      return makeHandle(existing, ports, async () => undefined)
     }
     log(`Removing stale pidfile of process ${existing}`)
     await removePidFile(home)
@@ -365,8 +371,11 @@ export async function startLocalNeo4j(input: LocalNeo4jOptions): Promise<LocalNe
   const child = await spawnServer(opts, artifacts)
   const pid = child.pid as number
   let exit: string | undefined
-  child.once('exit', (code, signal) => {
-    exit = signal === null ? `exit code ${code}` : `signal ${signal}`
+  const exited = new Promise<string>((done) => {
+    child.once('exit', (code, signal) => {
+      exit = signal === null ? `exit code ${code}` : `signal ${signal}`
+      done(exit)
+    })
   })
   await writePidFile(home, pid)
 
@@ -385,7 +394,7 @@ export async function startLocalNeo4j(input: LocalNeo4jOptions): Promise<LocalNe
     throw error
   }
   log(`Neo4j answered on Bolt after ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  return makeHandle(pid, opts, async () => void (await stopLocalNeo4j(home)), true)
+  return makeHandle(pid, opts, async () => void (await stopLocalNeo4j(home)), exited)
 }
 
 /** The checkout this module belongs to, found by walking up to the directory holding the Neo4j poms. */

@@ -87,8 +87,10 @@ describe('importMovieLens', () => {
       [1, 2, 11, 29, 47, 2959, 4973, 5618, 40697, 79132, 91529, 114335].map((id) => `ml-${id}`).sort()
     )
     expect(movie('ml-29')).toMatchObject({
-      title: 'City of Lost Children, The (Cité des enfants perdus, La)',
-      title_lower: 'city of lost children, the (cité des enfants perdus, la)',
+      title: 'The City of Lost Children',
+      title_lower: 'the city of lost children',
+      original_title: 'La Cité des enfants perdus',
+      ml_title: 'City of Lost Children, The (Cité des enfants perdus, La) (1995)',
       year: 1995,
       movielens_id: 29,
       tmdb_id: 902,
@@ -96,8 +98,12 @@ describe('importMovieLens', () => {
       catalog_source: 'movielens',
       genres: ['Adventure', 'Drama', 'Fantasy', 'Mystery', 'Sci-Fi']
     })
+    expect(movie('ml-47')).toMatchObject({ title: 'Seven', aka_titles: ['Se7en'] })
+    expect(movie('ml-47').original_title).toBeUndefined()
+    expect(movie('ml-91529')).toMatchObject({ title: 'The Dark Knight Rises' })
     expect(movie('ml-5618')).toMatchObject({
-      title: 'Spirited Away (千と千尋の神隠し)',
+      title: 'Spirited Away',
+      original_title: '千と千尋の神隠し',
       year: 2001,
       tmdb_id: 129
     })
@@ -172,6 +178,136 @@ describe('importMovieLens', () => {
       'tags.csv': [8, 0, 0, 5, 3]
     })
     expect(await snapshot(db, space)).toEqual(graph)
+  })
+
+  it('converges from hand edits: the graph a clean import made, with true counts', async () => {
+    const { space, copy } = await made.next()
+    await importMovieLens(db, copy.movielens, { batchSize: 100 })
+    const clean = await snapshot(db, space)
+    const movie = (id: number) => space.movieLensMovie(id)
+    const user = (id: number) => space.movieLensUser(id)
+    const rating = (u: number, m: number) => ratingId(user(u), movie(m))
+
+    // What an analyst might do in Neo4j Browser, and what a killed run leaves.
+    const edits = [
+      // Toy Story and Inception go with their edges; their Rating nodes stay behind.
+      'UNWIND [$toy, $inception] AS id MATCH (m:Movie {movie_id: id}) DETACH DELETE m',
+      // User 10 goes, so the rating of Amélie loses its GAVE edge.
+      'MATCH (u:User {user_id: $user10}) DETACH DELETE u',
+      // One rating node deleted outright, another moved to the wrong movie with a new score.
+      'MATCH (r:Rating {rating_id: $seven}) DETACH DELETE r',
+      `MATCH (r:Rating {rating_id: $fight})-[e:RATES]->() DELETE e
+       WITH r MATCH (j:Movie {movie_id: $jumanji}) CREATE (r)-[:RATES]->(j) SET r.score = 1.0`,
+      // Tags: one deleted, one edited, one doubled.
+      `MATCH (:User {user_id: $user62})-[t:TAGGED]->(:Movie {movie_id: $spirited}) DELETE t`,
+      `MATCH (:User {user_id: $user18})-[t:TAGGED]->() SET t.tagged_at = datetime('2001-01-01T00:00:00Z')`,
+      `MATCH (u:User {user_id: $user474})-[t:TAGGED {tag: 'Studio Ghibli'}]->(m)
+       CREATE (u)-[:TAGGED {tag: t.tag, tagged_at: t.tagged_at, source: t.source}]->(m)`,
+      // Movies: a title edited, a genre edge deleted, another doubled.
+      `MATCH (m:Movie {movie_id: $president}) SET m.title = 'Wrong', m.title_lower = 'wrong'`,
+      'MATCH (:Movie {movie_id: $jumanji})-[e:IN_GENRE]->(:Genre {name: "Fantasy"}) DELETE e',
+      `MATCH (m:Movie {movie_id: $city})-[:IN_GENRE]->(g:Genre {name: 'Drama'}) CREATE (m)-[:IN_GENRE]->(g)`,
+      // A key removed: Babylon 5 has no link to be found by, only its movie_id.
+      'MATCH (m:Movie {movie_id: $babylon}) REMOVE m.movielens_id',
+      // A killed run: a movie flagged stale with aggregates it never finished.
+      'MATCH (m:Movie {movie_id: $spirited}) SET m.ratings_stale = true, m.rating_count = 99'
+    ]
+    const params = {
+      toy: movie(1),
+      inception: movie(79132),
+      user10: user(10),
+      seven: rating(1, 47),
+      fight: rating(1, 2959),
+      jumanji: movie(2),
+      user62: user(62),
+      spirited: movie(5618),
+      user18: user(18),
+      user474: user(474),
+      president: movie(11),
+      city: movie(29),
+      babylon: movie(40697)
+    }
+    for (const edit of edits) await db.writeRows(edit, params)
+    expect(await snapshot(db, space)).not.toEqual(clean)
+
+    const again = await importMovieLens(db, copy.movielens, { batchSize: 100 })
+    expect(counts(again)).toEqual({
+      // Recreated: Toy Story, Inception; updated: the title, the missing and the doubled genre
+      // (and Babylon 5's MovieLens id, which has no link).
+      'links.csv': [15, 2, 3, 6, 4],
+      'movies.csv': [16, 2, 4, 6, 4],
+      // Created: the deleted rating; linked again: Toy Story's, Inception's, Amélie's (user 10)
+      // and Fight Club's (moved, rescored); only Spirited Away's was left alone.
+      'ratings.csv': [13, 1, 4, 1, 7],
+      // Created: Inception's two, the deleted one; updated: the edited and the doubled one.
+      'tags.csv': [8, 3, 2, 0, 3]
+    })
+    expect(await snapshot(db, space)).toEqual(clean)
+    expect(await aggregateDrift(db, space)).toEqual([])
+    const loose = await db.readRows<{ rating_id: string }>(
+      `UNWIND $users AS id MATCH (:User {user_id: id})-[:GAVE]->(r:Rating)
+       WHERE COUNT { (r)--() } <> 2 OR NOT EXISTS { (r)-[:RATES]->(:Movie) }
+       RETURN r.rating_id AS rating_id`,
+      { users: FIXTURE_USERS.map(user) }
+    )
+    expect(loose).toEqual([])
+    const orphans = await db.readRows<{ n: number }>(
+      'UNWIND $ids AS id MATCH (r:Rating {rating_id: id}) WHERE COUNT { (r)--() } <> 2 RETURN count(r) AS n',
+      { ids: [rating(1, 1), rating(2, 79132), rating(10, 4973), rating(1, 2959)] }
+    )
+    expect(orphans).toEqual([{ n: 0 }])
+    const [stale] = await db.readRows<{ n: number }>(
+      'MATCH (m:Movie {movie_id: $id}) RETURN m.rating_count AS n, m.ratings_stale AS flag',
+      { id: movie(5618) }
+    )
+    expect(stale).toEqual({ n: 1, flag: null })
+
+    // Converged: one more run finds nothing to do.
+    const last = await importMovieLens(db, copy.movielens, { batchSize: 100 })
+    expect(counts(last)).toEqual({
+      'links.csv': [15, 0, 0, 11, 4],
+      'movies.csv': [16, 0, 0, 12, 4],
+      'ratings.csv': [13, 0, 0, 6, 7],
+      'tags.csv': [8, 0, 0, 5, 3]
+    })
+  })
+
+  it('makes titles natural on the next import, and the full-text index finds their other names', async () => {
+    const { space, copy } = await made.next()
+    // A movie stored by an earlier version of the importer, with MovieLens's title as it was.
+    await db.writeRows(
+      `CREATE (:Movie {movie_id: $id, movielens_id: $ml, title: 'Dark Knight Rises, The',
+                       title_lower: 'dark knight rises, the', year: 2012, catalog_source: 'movielens',
+                       rating_count: 0, rating_sum: 0.0, review_count: 0, sentiment_sum: 0.0})`,
+      { id: space.movieLensMovie(91529), ml: int(space.id(91529)) }
+    )
+    const summary = await importMovieLens(db, copy.movielens, { batchSize: 100 })
+    expect(summary.files.find((f) => f.file.endsWith('movies.csv'))).toMatchObject({
+      created: 11,
+      updated: 1
+    })
+    const [rises] = await db.readRows<Record<string, unknown>>(
+      'MATCH (m:Movie {movie_id: $id}) RETURN m {.title, .title_lower, .ml_title} AS movie',
+      { id: space.movieLensMovie(91529) }
+    )
+    expect(rises).toEqual({
+      movie: {
+        title: 'The Dark Knight Rises',
+        title_lower: 'the dark knight rises',
+        ml_title: 'Dark Knight Rises, The (2012)'
+      }
+    })
+    const found = async (lucene: string): Promise<string[]> =>
+      (
+        await db.readRows<{ id: string }>(
+          `CALL db.index.fulltext.queryNodes('movie_title_fulltext', $lucene) YIELD node
+           WHERE node.movielens_id >= $lo AND node.movielens_id <= $hi
+           RETURN node.movie_id AS id`,
+          { lucene, lo: int(space.offset), hi: int(space.offset + 1_999_999) }
+        )
+      ).map((row) => row.id)
+    expect(await found('se7en')).toEqual([space.movieLensMovie(47)])
+    expect(await found('"cité des enfants perdus"')).toEqual([space.movieLensMovie(29)])
   })
 
   it('refuses ratings, tags and links of movies it does not know, and reads gzipped files', async () => {

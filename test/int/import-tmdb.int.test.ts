@@ -183,6 +183,56 @@ describe('importTmdb', () => {
     ).toEqual(['tmdb-129', 'tmdb-27205'])
   })
 
+  it('converges from hand edits: links, genres and values come back, with true counts', async () => {
+    const { space, copy, batman } = await fixtures()
+    await importTmdb(db, copy.tmdb)
+    await importTmdb(db, batman)
+    const clean = await snapshot(db, space)
+    const row = (s: {
+      read: number
+      created: number
+      updated: number
+      unchanged: number
+      rejected: number
+    }) => [s.read, s.created, s.updated, s.unchanged, s.rejected]
+
+    const params = {
+      knight: space.tmdbMovie(155),
+      inception: space.tmdbMovie(27205),
+      rises: space.tmdbMovie(49026),
+      begins: space.tmdbMovie(272),
+      toy: space.tmdbMovie(862),
+      amelie: space.tmdbMovie(194)
+    }
+    for (const edit of [
+      // The Dark Knight goes with all its edges (similar and franchise).
+      'MATCH (m:Movie {movie_id: $knight}) DETACH DELETE m',
+      'MATCH (:Movie {movie_id: $inception})-[e:SIMILAR_TO]-(:Movie {movie_id: $rises}) DELETE e',
+      // Between two movies neither of which is pending: only checking unchanged rows finds it.
+      'MATCH (:Movie {movie_id: $rises})-[e:SAME_FRANCHISE]-(:Movie {movie_id: $begins}) DELETE e',
+      'MATCH (:Movie {movie_id: $inception})-[e:IN_GENRE]->(:Genre {name: "Action"}) DELETE e',
+      'MATCH (m:Movie {movie_id: $amelie}) SET m.popularity = 1.0',
+      // A key removed: Toy Story is found again by its movie_id.
+      'MATCH (m:Movie {movie_id: $toy}) REMOVE m.tmdb_id'
+    ]) {
+      await db.writeRows(edit, params)
+    }
+
+    const movies = await importTmdb(db, copy.tmdb)
+    // Updated: Inception (a genre), Amélie (a value), Toy Story (its TMDB id), The Dark Knight
+    // Rises (its edges to Inception and Batman Begins, and its flag, now that a movie it lists is
+    // gone); Spirited Away was whole.
+    expect(row(movies)).toEqual([11, 0, 4, 1, 6])
+    const more = await importTmdb(db, batman)
+    // The Dark Knight is created; Batman Begins had lost its franchise edge to it.
+    expect(row(more)).toEqual([2, 1, 1, 0, 0])
+    expect(await snapshot(db, space)).toEqual(clean)
+
+    expect(row(await importTmdb(db, copy.tmdb))).toEqual([11, 0, 0, 5, 6])
+    expect(row(await importTmdb(db, batman))).toEqual([2, 0, 0, 2, 0])
+    expect(await snapshot(db, space)).toEqual(clean)
+  })
+
   it('keeps an editorial edge and replaces a computed one', async () => {
     const { space, copy, batman } = await fixtures()
     await importTmdb(db, copy.tmdb)

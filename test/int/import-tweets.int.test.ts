@@ -132,6 +132,45 @@ describe('importTweets', () => {
     expect(await snapshot(db, space)).toEqual(graph)
   })
 
+  it('converges from hand edits: reviews deleted, unlinked or doubly linked come back, with true counts', async () => {
+    const { space, copy } = await withMovies()
+    const options = { batchSize: 100, hashtags: copy.hashtags }
+    await importTweets(db, copy.tweets, options)
+    const clean = await snapshot(db, space)
+    const params = {
+      original: space.tweet('1234567890123456789'),
+      reply: space.tweet('1285300000000000002'),
+      amelie: space.tweet('1285299999999999999'),
+      spirited: space.movieLensMovie(5618),
+      toy: space.movieLensMovie(1)
+    }
+    for (const edit of [
+      // Spirited Away goes; its two reviews stay behind without their edge.
+      'MATCH (m:Movie {movie_id: $spirited}) DETACH DELETE m',
+      // The Inception tweet is deleted (and with it the retweet counted on it).
+      'MATCH (r:Review {tweet_id: $original}) DETACH DELETE r',
+      "MATCH (r:Review {tweet_id: $reply}) SET r.content = 'edited'",
+      // The Amélie review is also linked to Toy Story.
+      'MATCH (r:Review {tweet_id: $amelie}), (m:Movie {movie_id: $toy}) CREATE (r)-[:REVIEWS]->(m)'
+    ]) {
+      await db.writeRows(edit, params)
+    }
+    // The movies come back first, as they would in a full re-import.
+    await importMovieLens(db, copy.movielens)
+    await importTmdb(db, copy.tmdb)
+
+    const again = await importTweets(db, copy.tweets, options)
+    // Created: the deleted tweet; updated: the two unlinked, the edited, the doubly linked one,
+    // and the retweet counted again on the recreated original.
+    expect([again.read, again.created, again.updated, again.unchanged, again.rejected]).toEqual([
+      14, 1, 5, 0, 8
+    ])
+    expect(await snapshot(db, space)).toEqual(clean)
+    expect(await aggregateDrift(db, space)).toEqual([])
+    const last = await importTweets(db, copy.tweets, options)
+    expect([last.created, last.updated, last.unchanged]).toEqual([0, 0, 6])
+  })
+
   it('counts a retweet that comes before its original, and refuses one whose original never comes', async () => {
     const { space, copy } = await withMovies()
     const id = (n: number) => space.tweet(String(1_300_000_000_000_000_000n + BigInt(n)))

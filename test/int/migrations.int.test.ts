@@ -60,7 +60,7 @@ describe('schema migrations', () => {
     expect(fulltext).toMatchObject({
       type: 'FULLTEXT',
       labels: ['Movie'],
-      properties: ['title', 'original_title']
+      properties: ['title', 'original_title', 'aka_titles']
     })
     for (const [label, property] of [
       ['Movie', 'year'],

@@ -36,7 +36,11 @@ describe('readiness through a Neo4j outage', () => {
       expect(down.statusCode).toBe(503)
       expect(down.headers['retry-after']).toBe('5')
       expect(down.json()).toEqual({
-        error: { code: 'NOT_READY', message: 'Neo4j does not answer', details: { neo4j: 'down' } }
+        error: {
+          code: 'NOT_READY',
+          message: 'Neo4j does not answer',
+          details: { neo4j: 'down', reason: 'The database is unavailable; try again shortly' }
+        }
       })
       expect((await app.inject('/health')).statusCode).toBe(200)
 

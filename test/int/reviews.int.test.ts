@@ -467,7 +467,7 @@ describe('reviews', () => {
     }
 
     async function graphState(movie_ids: string[]) {
-      return db.readRows(
+      return db.readRows<Record<string, unknown>>(
         `MATCH (m:Movie) WHERE m.movie_id IN $movie_ids
          OPTIONAL MATCH (r:Review)-[:REVIEWS]->(m)
          OPTIONAL MATCH (u:User)-[:WROTE]->(r)
@@ -613,6 +613,35 @@ describe('reviews', () => {
       expect(t2After.created_at).toBe(t2Before.created_at)
       await expectExactAggregates(a.movie_id, 5)
       await expectExactAggregates(b.movie_id, 0)
+    })
+
+    it('links reviews whose movie was deleted by hand to the movie when it comes back', async () => {
+      const a = await createMovie(true)
+      const [t1, t2] = [tweetId(), tweetId()]
+      const items = [
+        { movie_id: a.movie_id, source: 'tweet', tweet_id: t1, content: POSITIVE },
+        { movie_id: a.movie_id, source: 'tweet', tweet_id: t2, content: NEGATIVE, author_id: uid('author') }
+      ]
+      expect((await batch(items)).json().summary).toMatchObject({ created: 2 })
+      // Relinking is a write, so only updated_at may differ from the clean state.
+      const withoutUpdatedAt = async () =>
+        (await graphState([a.movie_id])).map((m: Record<string, unknown>) => ({
+          ...m,
+          reviews: (m.reviews as Record<string, unknown>[]).map(({ updated_at: _, ...r }) => r)
+        }))
+      const clean = await withoutUpdatedAt()
+
+      // DETACH DELETE of a movie leaves its Review nodes behind, without their REVIEWS edge.
+      await db.writeRows('MATCH (m:Movie {movie_id: $id}) DETACH DELETE m', { id: a.movie_id })
+      await insertMovie(db, tag, a)
+      const again = await batch(items)
+      expect(again.statusCode).toBe(200)
+      expect(again.json().summary).toEqual({ created: 0, updated: 2, unchanged: 0, rejected: 0 })
+      expect(await withoutUpdatedAt()).toEqual(clean)
+      await expectExactAggregates(a.movie_id, 2)
+
+      // Once linked, the same batch changes nothing.
+      expect((await batch(items)).json().summary).toMatchObject({ unchanged: 2 })
     })
 
     it('lets concurrent identical batches create each review once', async () => {

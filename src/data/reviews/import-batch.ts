@@ -121,6 +121,9 @@ function screenItems(items: unknown[], results: BatchItemOutcome[]): AcceptedIte
   return accepted
 }
 
+/** A stored review; movie_id is null when its movie was deleted by hand and left it behind. */
+type StoredReview = Omit<ReviewBody, 'movie_id'> & { movie_id: string | null }
+
 type Plan =
   | { kind: 'reject'; reason: string }
   | { kind: 'create'; review_id: string; movie_id: string; props: Record<string, unknown>; score: number }
@@ -131,13 +134,16 @@ type Plan =
       movie_id: string
       changes: Record<string, unknown>
       score_delta: number
+      /** The review had no movie: it is linked to this one and counted in its aggregates. */
+      relink: boolean
     }
 
 /** Compares an item with the review already stored for it; only fields the item gives are compared. */
-function planExisting(accepted: AcceptedItem, movie_id: string, existing: ReviewBody): Plan {
+function planExisting(accepted: AcceptedItem, movie_id: string, existing: StoredReview): Plan {
   const { item, created_at } = accepted
+  const relink = existing.movie_id === null
   const fixed: [string, unknown, unknown][] = [
-    ['movie', movie_id, existing.movie_id],
+    ['movie', movie_id, relink ? movie_id : existing.movie_id],
     ['source', item.source, existing.source],
     ['author_id', item.author_id, existing.author_id],
     ['created_at', created_at ?? undefined, existing.created_at]
@@ -166,21 +172,25 @@ function planExisting(accepted: AcceptedItem, movie_id: string, existing: Review
       changes[key] = key === 'retweet_count' ? int(value as number) : value
     }
   }
-  if (Object.keys(changes).length === 0) return { kind: 'unchanged', review_id: existing.review_id }
+  if (Object.keys(changes).length === 0 && !relink) {
+    return { kind: 'unchanged', review_id: existing.review_id }
+  }
   const newScore = (changes.sentiment_score as number | undefined) ?? existing.sentiment_score
   return {
     kind: 'update',
     review_id: existing.review_id,
     movie_id,
     changes,
-    score_delta: newScore - existing.sentiment_score
+    // A relinked review enters its movie's aggregates whole; it left them when its movie went.
+    score_delta: relink ? newScore : newScore - existing.sentiment_score,
+    relink
   }
 }
 
 function planItem(
   accepted: AcceptedItem,
   movies: { byId: Map<string, number | null>; byTmdb: Map<number, string> },
-  existing: { byTweet: Map<string, ReviewBody>; byId: Map<string, ReviewBody> }
+  existing: { byTweet: Map<string, StoredReview>; byId: Map<string, StoredReview> }
 ): Plan {
   const { item } = accepted
   let movie_id: string | undefined
@@ -256,10 +266,13 @@ export async function importReviews(db: Database, items: unknown[]): Promise<Bat
       movies.byId.set(m.movie_id, m.tmdb_id)
       if (m.tmdb_id !== null) movies.byTmdb.set(m.tmdb_id, m.movie_id)
     }
-    const stored = rows<{ review: ReviewBody }>(
+    const stored = rows<{ review: StoredReview }>(
       await tx.run(BATCH_EXISTING_REVIEWS, { tweet_ids, review_ids })
     )
-    const existing = { byTweet: new Map<string, ReviewBody>(), byId: new Map<string, ReviewBody>() }
+    const existing = {
+      byTweet: new Map<string, StoredReview>(),
+      byId: new Map<string, StoredReview>()
+    }
     for (const { review } of stored) {
       if (review.tweet_id !== null) existing.byTweet.set(review.tweet_id, review)
       existing.byId.set(review.review_id, review)
@@ -294,8 +307,14 @@ export async function importReviews(db: Database, items: unknown[]): Promise<Bat
           break
         }
         case 'update': {
-          updates.push({ review_id: plan.review_id, changes: plan.changes })
-          deltas.get(plan.movie_id)!.sum_delta += plan.score_delta
+          updates.push({
+            review_id: plan.review_id,
+            changes: plan.changes,
+            relink_to: plan.relink ? plan.movie_id : null
+          })
+          const d = deltas.get(plan.movie_id)!
+          if (plan.relink) d.count_delta += 1
+          d.sum_delta += plan.score_delta
           results[index] = { index, status: 'updated', review_id: plan.review_id }
           break
         }

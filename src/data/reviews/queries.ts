@@ -132,7 +132,11 @@ SET m._lock = true
 RETURN m.movie_id AS movie_id, m.tmdb_id AS tmdb_id
 `
 
-/** Batch, step 2: the stored reviews the batch's tweet_ids and review_ids refer to. */
+/**
+ * Batch, step 2: the stored reviews the batch's tweet_ids and review_ids refer to, including
+ * reviews whose movie was deleted by hand (movie_id null), so that importing them again links
+ * them to the movie instead of colliding with their own tweet_id.
+ */
 export const BATCH_EXISTING_REVIEWS = `
 CALL () {
   UNWIND $tweet_ids AS tweet_id
@@ -143,7 +147,7 @@ CALL () {
   MATCH (r:Review {review_id: review_id})
   RETURN r
 }
-MATCH (r)-[:REVIEWS]->(m:Movie)
+OPTIONAL MATCH (r)-[:REVIEWS]->(m:Movie)
 RETURN ${REVIEW} AS review
 `
 
@@ -161,10 +165,15 @@ MERGE (u:User {user_id: c.author_id})
 CREATE (u)-[:WROTE]->(r)
 `
 
+/** Batch: changed fields, and the link to its movie for a review that had lost it. */
 export const BATCH_UPDATE_REVIEWS = `
 UNWIND $updates AS c
 MATCH (r:Review {review_id: c.review_id})
 SET r += c.changes, r.updated_at = ${NOW}
+WITH r, c
+WHERE c.relink_to IS NOT NULL
+MATCH (m:Movie {movie_id: c.relink_to})
+MERGE (r)-[:REVIEWS]->(m)
 `
 
 /** Batch, last step: apply each locked movie's net change and release the lock marker. */

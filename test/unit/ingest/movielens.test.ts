@@ -53,7 +53,15 @@ describe('parseMovieLensMovie', () => {
       parseMovieLensMovie({ movieId: '47', title: 'Seven (a.k.a. Se7en) (1995)', genres: 'Mystery|Thriller' })
     ).toEqual({
       ok: true,
-      value: { movielens_id: 47, title: 'Seven (a.k.a. Se7en)', year: 1995, genres: ['Mystery', 'Thriller'] }
+      value: {
+        movielens_id: 47,
+        title: 'Seven',
+        original_title: null,
+        aka_titles: ['Se7en'],
+        ml_title: 'Seven (a.k.a. Se7en) (1995)',
+        year: 1995,
+        genres: ['Mystery', 'Thriller']
+      }
     })
   })
 
@@ -192,17 +200,30 @@ describe('MovieLens fixtures', () => {
     const byId = new Map(good.map((row) => [row.value.movielens_id, row.value]))
     expect(byId.get(11)).toEqual({
       movielens_id: 11,
-      title: 'American President, The',
+      title: 'The American President',
+      original_title: null,
+      aka_titles: [],
+      ml_title: 'American President, The (1995)',
       year: 1995,
       genres: ['Comedy', 'Drama', 'Romance']
     })
-    expect(byId.get(29)?.title).toBe('City of Lost Children, The (Cité des enfants perdus, La)')
-    expect(byId.get(4973)?.title).toBe("Amelie (Fabuleux destin d'Amélie Poulain, Le)")
-    expect(byId.get(5618)).toMatchObject({ title: 'Spirited Away (千と千尋の神隠し)', year: 2001 })
+    expect(byId.get(29)).toMatchObject({
+      title: 'The City of Lost Children',
+      original_title: 'La Cité des enfants perdus'
+    })
+    expect(byId.get(4973)).toMatchObject({
+      title: 'Amelie',
+      original_title: "Le Fabuleux destin d'Amélie Poulain"
+    })
+    expect(byId.get(5618)).toMatchObject({
+      title: 'Spirited Away',
+      original_title: '千と千尋の神隠し',
+      year: 2001
+    })
     expect(byId.get(114335)?.genres).toEqual([])
     expect(byId.get(40697)).toMatchObject({ title: 'Babylon 5', year: null })
     expect(byId.get(91529)).toMatchObject({
-      title: 'Dark Knight Rises, The',
+      title: 'The Dark Knight Rises',
       year: 2012,
       genres: ['Action', 'Adventure', 'Crime', 'IMAX']
     })

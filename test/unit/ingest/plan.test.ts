@@ -11,6 +11,8 @@ function stored(fields: Partial<StoredMovie> & { movie_id: string }): StoredMovi
     movielens_id: null,
     title: null,
     original_title: null,
+    aka_titles: null,
+    ml_title: null,
     overview: null,
     release_date: null,
     year: null,
@@ -34,6 +36,9 @@ const none = { by_tmdb: null, by_imdb: null, by_movielens: null }
 const toyStory = {
   movielens_id: 1,
   title: 'Toy Story',
+  original_title: null,
+  aka_titles: [],
+  ml_title: 'Toy Story (1995)',
   year: 1995,
   genres: ['Comedy', 'Animation', 'Comedy']
 }
@@ -50,6 +55,9 @@ describe('planMovieLensMovie', () => {
         tmdb_id: 862,
         imdb_id: 'tt0114709',
         title: 'Toy Story',
+        original_title: null,
+        aka_titles: null,
+        ml_title: 'Toy Story (1995)',
         year: 1995,
         catalog_source: 'movielens'
       },
@@ -72,16 +80,17 @@ describe('planMovieLensMovie', () => {
       kind: 'write',
       create: false,
       movie_id: 'tmdb-862',
-      props: { movielens_id: 1 },
+      props: { movielens_id: 1, ml_title: 'Toy Story (1995)' },
       release_date: null,
       genres: null
     })
+    const matched = { ...tmdb, movielens_id: 1, ml_title: 'Toy Story (1995)' }
     expect(
       planMovieLensMovie(toyStory, link, {
         ...none,
-        by_tmdb: { ...tmdb, movielens_id: 1 },
+        by_tmdb: matched,
         by_imdb: tmdb,
-        by_movielens: { ...tmdb, movielens_id: 1 }
+        by_movielens: matched
       })
     ).toEqual({ kind: 'unchanged', movie_id: 'tmdb-862' })
   })
@@ -101,6 +110,7 @@ describe('planMovieLensMovie', () => {
       movie_id: 'ml-1',
       movielens_id: 1,
       title: 'Toy Story (old)',
+      ml_title: 'Toy Story (1995)',
       year: 1994,
       catalog_source: 'movielens',
       genres: ['Comedy']
@@ -116,6 +126,53 @@ describe('planMovieLensMovie', () => {
     expect(
       planMovieLensMovie(toyStory, undefined, { ...none, by_movielens: { ...own, catalog_source: 'tmdb' } })
     ).toEqual({ kind: 'unchanged', movie_id: 'ml-1' })
+  })
+
+  it('turns the titles of a movie MovieLens created natural, and keeps the raw title on any movie', () => {
+    const matrix = {
+      ...toyStory,
+      title: 'The Matrix',
+      ml_title: 'Matrix, The (1999)',
+      original_title: null,
+      aka_titles: ['Matrix'],
+      year: 1999,
+      genres: []
+    }
+    const old = stored({
+      movie_id: 'ml-1',
+      movielens_id: 1,
+      title: 'Matrix, The',
+      year: 1999,
+      catalog_source: 'movielens'
+    })
+    expect(planMovieLensMovie(matrix, undefined, { ...none, by_movielens: old })).toMatchObject({
+      kind: 'write',
+      props: { title: 'The Matrix', ml_title: 'Matrix, The (1999)', aka_titles: ['Matrix'] }
+    })
+    const described = { ...old, catalog_source: 'tmdb', title: 'The Matrix (TMDB)' }
+    expect(planMovieLensMovie(matrix, undefined, { ...none, by_movielens: described })).toMatchObject({
+      kind: 'write',
+      props: { ml_title: 'Matrix, The (1999)' }
+    })
+    expect(
+      planMovieLensMovie(matrix, undefined, {
+        ...none,
+        by_movielens: { ...described, ml_title: 'Matrix, The (1999)' }
+      })
+    ).toEqual({ kind: 'unchanged', movie_id: 'ml-1' })
+  })
+
+  it('takes a movie holding ml-<movieId> without a MovieLens id as its own, unless it has another', () => {
+    const lost = stored({ movie_id: 'ml-1', title: 'Toy Story', year: 1995, catalog_source: 'movielens' })
+    expect(planMovieLensMovie(toyStory, undefined, { ...none, by_movie_id: lost })).toMatchObject({
+      kind: 'write',
+      create: false,
+      movie_id: 'ml-1',
+      props: { movielens_id: 1, ml_title: 'Toy Story (1995)' }
+    })
+    expect(
+      planMovieLensMovie(toyStory, undefined, { ...none, by_movie_id: { ...lost, movielens_id: 9 } })
+    ).toEqual({ kind: 'reject', reason: 'movieId 1 belongs to movie ml-1, which is MovieLens movieId 9' })
   })
 
   it('refuses a row whose ids name two different movies', () => {
@@ -166,6 +223,22 @@ function tmdbRecord(
 }
 
 describe('planTmdbMovie', () => {
+  it('takes a movie holding tmdb-<id> without a TMDB id as its own', () => {
+    const lost = stored({ movie_id: 'tmdb-862', title: 'Toy Story', catalog_source: 'tmdb' })
+    expect(planTmdbMovie(tmdbRecord({ imdb_id: null }), { ...none, by_movie_id: lost })).toMatchObject({
+      kind: 'write',
+      create: false,
+      movie_id: 'tmdb-862',
+      props: { tmdb_id: 862 }
+    })
+    // Another movie holds the IMDb id: that one is the match, and tmdb-862 stays as it is.
+    const other = stored({ movie_id: 'api-1', imdb_id: 'tt0114709' })
+    expect(planTmdbMovie(tmdbRecord(), { ...none, by_imdb: other, by_movie_id: lost })).toMatchObject({
+      kind: 'write',
+      movie_id: 'api-1'
+    })
+  })
+
   it('creates tmdb-<id> with every known field, flagged pending when it has links to make', () => {
     const plan = planTmdbMovie(
       tmdbRecord({}, { collection: { tmdb_id: 10194, name: 'Toy Story Collection' } }),
