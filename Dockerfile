@@ -3,6 +3,9 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The explorer page's source and its esbuild script: `npm ci` builds it into dist/web/.
+COPY web ./web
+COPY scripts/build-web.ts ./scripts/
 RUN npm ci --no-audit --no-fund
 
 FROM node:24-bookworm-slim

@@ -12,5 +12,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off'
     }
+  },
+  {
+    // The explorer page tells its user, not the console, and builds DOM from text, never HTML.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Build elements with h() from web/explore/dom.ts' },
+        { property: 'outerHTML', message: 'Build elements with h() from web/explore/dom.ts' }
+      ]
+    }
   }
 )

@@ -14,6 +14,7 @@ import relatedRoutes from './related.js'
 import pathRoutes from './paths.js'
 import franchiseRoutes from './franchise.js'
 import recommendationRoutes from './recommendations.js'
+import exploreRoutes from './explore.js'
 
 const routes: FastifyPluginAsync<{ migrations: MigrationFile[] }> = async (app, opts) => {
   await app.register(healthRoutes, { migrations: opts.migrations })
@@ -29,7 +30,8 @@ const routes: FastifyPluginAsync<{ migrations: MigrationFile[] }> = async (app, 
     relatedRoutes,
     pathRoutes,
     franchiseRoutes,
-    recommendationRoutes
+    recommendationRoutes,
+    exploreRoutes
   ]) {
     await app.register(plugin)
   }

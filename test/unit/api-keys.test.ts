@@ -71,7 +71,7 @@ describe('requiredScope and isPublic', () => {
     }
   })
 
-  it('opens only the probes and the documentation, by route pattern', () => {
+  it('opens only the probes, the documentation and the explorer page, by route pattern', () => {
     for (const route of [
       '/health',
       '/ready',
@@ -79,11 +79,13 @@ describe('requiredScope and isPublic', () => {
       '/docs',
       '/docs/',
       '/docs/static/*',
-      '/docs/json'
+      '/docs/json',
+      '/explore',
+      '/explore/assets/*'
     ]) {
       expect(isPublic(route), route).toBe(true)
     }
-    for (const route of [undefined, '/movies', '/docsx', '/healthz', '/movies/:movie_id']) {
+    for (const route of [undefined, '/movies', '/docsx', '/healthz', '/movies/:movie_id', '/explorer']) {
       expect(isPublic(route), String(route)).toBe(false)
     }
   })
