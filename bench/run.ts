@@ -14,7 +14,7 @@ import { Database } from '../src/db/database.js'
 import { migrate } from '../src/db/migrate.js'
 import { startEphemeralNeo4j } from '../src/neo4j-local/index.js'
 import { PROJECT_ROOT } from '../src/project-root.js'
-import { describeMachine } from './lib/machine.js'
+import { describeMachine, serverNeo4j } from './lib/machine.js'
 import { mergeSections, renderSections, runLine } from './lib/report.js'
 import type { Section } from './lib/report.js'
 import { table } from './lib/stats.js'
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   })
   const sections: Section[] = []
   try {
+    machine.neo4j = await serverNeo4j(db)
     await migrate(db)
     const ctx: BenchContext = {
       db,

@@ -79,3 +79,17 @@ export function bound(cpu: CpuShare): string {
 export function loadNote(): string {
   return `${loadavg()[0]?.toFixed(1) ?? 'n/a'} on ${cpus().length} cores`
 }
+
+/** Shares of runs pooled, each weighted by how long it ran. */
+export function poolCpu(runs: ReadonlyArray<{ cpu: CpuShare; seconds: number }>): CpuShare {
+  const total = runs.reduce((sum, r) => sum + r.seconds, 0)
+  const mean = (pick: (c: CpuShare) => number): number =>
+    runs.reduce((sum, r) => sum + pick(r.cpu) * r.seconds, 0) / total
+  return {
+    node: mean((c) => c.node),
+    neo4j: mean((c) => c.neo4j),
+    other: mean((c) => c.other),
+    machine: mean((c) => c.machine),
+    cores: runs[0]?.cpu.cores ?? 0
+  }
+}

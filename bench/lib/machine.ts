@@ -1,7 +1,7 @@
 /** What the numbers were measured on; BENCHMARKS.md opens with it. */
 import { execFileSync } from 'node:child_process'
 import { cpus, freemem, totalmem, release, platform } from 'node:os'
-import { NEO4J_VERSION } from '../../src/neo4j-local/version.js'
+import type { Database } from '../../src/db/database.js'
 
 /** `java -version` prints to stderr. */
 function javaVersion(): string {
@@ -26,6 +26,19 @@ export interface Machine {
   neo4j: string
 }
 
+/** The server's own name, version and edition (`CALL dbms.components()`), not what this repo would start. */
+export async function serverNeo4j(db: Database): Promise<string> {
+  try {
+    const rows = await db.readRows<{ name: string; versions: string[]; edition: string }>(
+      'CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition'
+    )
+    return rows.map((r) => `${r.name} ${r.versions.join(', ')} ${r.edition}`).join('; ') || 'unknown'
+  } catch {
+    return 'unknown (dbms.components() failed)'
+  }
+}
+
+/** The machine; `neo4j` is filled in by the caller from serverNeo4j once it is connected. */
 export function describeMachine(): Machine {
   const list = cpus()
   return {
@@ -36,6 +49,6 @@ export function describeMachine(): Machine {
     os: `${platform()} ${release()}`,
     node: process.version,
     java: javaVersion(),
-    neo4j: `${NEO4J_VERSION} Community`
+    neo4j: 'not asked'
   }
 }

@@ -5,7 +5,9 @@
  *
  * Latencies are taken with performance.now() around each request rather than from autocannon's
  * histogram, which keeps whole milliseconds only and 2xx answers only: sub-millisecond baselines
- * need the fractions, and a failed request took time too.
+ * need the fractions, and a failed request took time too. A request that timed out has no answer
+ * but is not dropped: it counts as a failure and enters the percentiles at the timeout, so a route
+ * that loses its slowest requests cannot look faster for it.
  */
 import autocannon from 'autocannon'
 import type { Request as AutocannonRequest } from 'autocannon'
@@ -34,6 +36,8 @@ export interface Latencies {
 
 export interface KindResult {
   latency: Latencies
+  /** Every latency the figures were taken from, so runs can be pooled. */
+  times: number[]
   /** Answers with a status that is neither 2xx nor expected. */
   failed: number
   statuses: Record<number, number>
@@ -45,10 +49,14 @@ export interface WorkloadResult {
   answered: number
   /** Answers per second. */
   rps: number
+  /** Answers and timeouts (the latter at the timeout). */
   latency: Latencies
+  times: number[]
+  /** Wrong statuses. */
   failed: number
   /** Socket errors and timeouts: requests that never got an answer. */
   errors: number
+  /** Requests unanswered after the timeout, also in `errors` and in the latencies. */
   timeouts: number
   byKind: Map<string, KindResult>
 }
@@ -72,9 +80,13 @@ export function latencies(values: readonly number[]): Latencies {
   }
 }
 
+interface Sent {
+  call: Call
+  started: number
+}
+
 interface Slot {
-  call?: Call
-  started?: number
+  sent?: Sent
 }
 
 interface KindTally {
@@ -87,15 +99,27 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   const tallies = new Map<string, KindTally>()
   const all: number[] = []
   let failed = 0
+  const timeoutMs = (options.timeoutSeconds ?? 10) * 1000
+  // autocannon gives a new context to the request that follows a timeout and says nothing of the
+  // one lost, so every request sent stays here until its answer comes.
+  const pending = new Set<Sent>()
+  const tally = (kind: string): KindTally => {
+    let found = tallies.get(kind)
+    if (!found) {
+      found = { times: [], failed: 0, statuses: {} }
+      tallies.set(kind, found)
+    }
+    return found
+  }
 
   const request: AutocannonRequest = {
     // autocannon clears the context before it builds each request, and answers a connection's
     // requests in order one at a time, so the context holds the call the answer belongs to.
     setupRequest: (base, context) => {
       const call = options.next()
-      const slot = context as Slot
-      slot.call = call
-      slot.started = performance.now()
+      const sent: Sent = { call, started: performance.now() }
+      ;(context as Slot).sent = sent
+      pending.add(sent)
       const headers: Record<string, string> = { ...call.headers }
       let body: string | undefined
       if (call.body !== undefined) {
@@ -111,19 +135,17 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       }
     },
     onResponse: (status, body, context) => {
-      const { call, started } = context as Slot
-      if (!call || started === undefined) return
+      const { sent } = context as Slot
+      if (!sent) return
+      pending.delete(sent)
+      const { call, started } = sent
       const elapsed = performance.now() - started
-      let tally = tallies.get(call.kind)
-      if (!tally) {
-        tally = { times: [], failed: 0, statuses: {} }
-        tallies.set(call.kind, tally)
-      }
-      tally.times.push(elapsed)
+      const kind = tally(call.kind)
+      kind.times.push(elapsed)
       all.push(elapsed)
-      tally.statuses[status] = (tally.statuses[status] ?? 0) + 1
+      kind.statuses[status] = (kind.statuses[status] ?? 0) + 1
       if ((status < 200 || status > 299) && !call.expected?.includes(status)) {
-        tally.failed += 1
+        kind.failed += 1
         failed += 1
       }
       call.onAnswer?.(status, body)
@@ -137,27 +159,82 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         url: options.url,
         connections: options.connections,
         duration: options.seconds,
-        timeout: options.timeoutSeconds ?? 10,
+        timeout: timeoutMs / 1000,
         requests: [request]
       },
       (err, res) => (err ? reject(err) : resolve(res))
     )
   })
-  const elapsedMs = performance.now() - started
+  const ended = performance.now()
+  const elapsedMs = ended - started
+  // Unanswered for the whole timeout: autocannon gave up on it. Younger ones were cut off by the
+  // end of the run and say nothing either way.
+  let timeouts = 0
+  for (const sent of pending) {
+    if (ended - sent.started < timeoutMs) continue
+    timeouts += 1
+    tally(sent.call.kind).times.push(timeoutMs)
+    all.push(timeoutMs)
+  }
 
   const byKind = new Map<string, KindResult>()
   for (const [kind, tally] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
-    byKind.set(kind, { latency: latencies(tally.times), failed: tally.failed, statuses: tally.statuses })
+    byKind.set(kind, {
+      latency: latencies(tally.times),
+      times: tally.times,
+      failed: tally.failed,
+      statuses: tally.statuses
+    })
   }
   return {
     connections: options.connections,
+    times: all,
     seconds: elapsedMs / 1000,
-    answered: all.length,
-    rps: all.length / (elapsedMs / 1000),
+    answered: all.length - timeouts,
+    rps: (all.length - timeouts) / (elapsedMs / 1000),
     latency: latencies(all),
     failed,
     errors: result.errors,
-    timeouts: result.timeouts,
+    timeouts: Math.max(timeouts, result.timeouts),
+    byKind
+  }
+}
+
+/** Runs of one workload pooled into one: counts and seconds added, latencies taken over all. */
+export function poolResults(results: readonly WorkloadResult[]): WorkloadResult {
+  const first = results[0]
+  if (!first) throw new Error('nothing to pool')
+  const seconds = results.reduce((sum, r) => sum + r.seconds, 0)
+  const answered = results.reduce((sum, r) => sum + r.answered, 0)
+  const all = results.flatMap((r) => r.times)
+  const kinds = new Map<string, KindResult[]>()
+  for (const r of results) {
+    for (const [kind, k] of r.byKind) kinds.set(kind, [...(kinds.get(kind) ?? []), k])
+  }
+  const byKind = new Map<string, KindResult>()
+  for (const [kind, list] of [...kinds].sort(([a], [b]) => a.localeCompare(b))) {
+    const times = list.flatMap((k) => k.times)
+    const statuses: Record<number, number> = {}
+    for (const k of list)
+      for (const [status, n] of Object.entries(k.statuses))
+        statuses[Number(status)] = (statuses[Number(status)] ?? 0) + n
+    byKind.set(kind, {
+      latency: latencies(times),
+      times,
+      failed: list.reduce((sum, k) => sum + k.failed, 0),
+      statuses
+    })
+  }
+  return {
+    connections: first.connections,
+    seconds,
+    answered,
+    rps: answered / seconds,
+    latency: latencies(all),
+    times: all,
+    failed: results.reduce((sum, r) => sum + r.failed, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
     byKind
   }
 }

@@ -1,11 +1,13 @@
 /**
  * Import throughput: a generated dataset loaded by the importers, against Neo4j's own online
- * loader (LOAD CSV with CALL { ... } IN TRANSACTIONS) loading the same MovieLens files into the
- * same model on the same server, and a re-import of the unchanged data.
+ * loader (LOAD CSV with CALL { ... } IN CONCURRENT TRANSACTIONS) loading the same MovieLens files
+ * into the same model on the same server, and a re-import of the unchanged data.
  *
- * Order, for fairness: LOAD CSV runs first into the empty graph; its nodes are then deleted and the
- * importers load the same files into the same empty graph (same constraints and indexes, store
- * warmed by the first load either way). The dataset stays loaded and marked for ensureDataset.
+ * Fairness: LOAD CSV gets the importer's batch size and as many transactions in flight as the
+ * importer keeps. Both load the MovieLens files into the same wiped graph (same constraints and
+ * indexes) SAMPLES times, alternating which goes first, and the ratio is of the medians. Then the
+ * importers load the whole dataset once more for the first-import table and the re-import; it
+ * stays loaded and marked for ensureDataset.
  */
 import { access, constants, copyFile, link, mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -18,11 +20,13 @@ import { lineRows, parseRows } from '../../src/ingest/rows.js'
 import type { RejectSink } from '../../src/ingest/rows.js'
 import { parseTweetLine } from '../../src/ingest/tweets.js'
 import { loadHashtagMap } from '../../src/ingest/import-tweets.js'
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../../src/ingest/file-run.js'
 import type { ImportSummary } from '../../src/ingest/file-run.js'
+import { importMovieLens } from '../../src/ingest/import-movielens.js'
 import { scoreSentiment } from '../../src/lib/sentiment.js'
 import { generateBenchDataset, importDataset, isDatasetLoaded, markDatasetLoaded } from '../lib/dataset.js'
 import type { DatasetFiles, DatasetSizes } from '../lib/dataset.js'
-import { fmt, table } from '../lib/stats.js'
+import { fmt, median, table } from '../lib/stats.js'
 import type { BenchContext, Suite } from './types.js'
 
 const SIZES: Record<BenchContext['scale'], DatasetSizes> = {
@@ -31,20 +35,33 @@ const SIZES: Record<BenchContext['scale'], DatasetSizes> = {
 }
 
 const MOVIELENS_FILES = ['movies.csv', 'links.csv', 'ratings.csv', 'tags.csv'] as const
+/** Loads of the MovieLens files by each of the two, alternating which goes first. */
+const SAMPLES = 2
 
-/** LOAD CSV of the file at $url: `body` runs for each `row`, `rows` rows a transaction. */
-function loadCsv(rows: number, body: string): string {
+/**
+ * Batches of the importer's size with as many in flight as the importer keeps. Two batches in
+ * flight can deadlock (both add RATES edges to the same movies, in different orders), and Neo4j
+ * 5.26 has no ON ERROR RETRY, so a failed batch is skipped and reported; every statement here is
+ * made of MERGEs, so the step runs again until no batch fails (see runLoadCsv), and its time
+ * includes every pass.
+ */
+const IN_BATCHES = `IN ${DEFAULT_CONCURRENCY} CONCURRENT TRANSACTIONS OF ${DEFAULT_BATCH_SIZE} ROWS
+  ON ERROR CONTINUE REPORT STATUS AS status
+WITH status WHERE NOT status.committed
+RETURN count(DISTINCT status.transactionId) AS failed`
+
+/** LOAD CSV of the file at $url: `body` runs for each `row`. */
+function loadCsv(body: string): string {
   return `
 LOAD CSV WITH HEADERS FROM $url AS row
 CALL (row) {
   WITH row${body}
-} IN TRANSACTIONS OF ${rows} ROWS`
+} ${IN_BATCHES}`
 }
 
 // LOAD CSV in the model the importer writes: the same keys, properties, edges and aggregates.
 // Rows the importer would refuse are skipped by WHERE (LOAD CSV has no way to report them).
 const LOAD_MOVIES = loadCsv(
-  1000,
   `
   WHERE row.movieId =~ '[0-9]+' AND trim(coalesce(row.title, '')) <> '' AND row.genres IS NOT NULL
   WITH row, toInteger(row.movieId) AS id, trim(row.title) AS text
@@ -63,7 +80,6 @@ const LOAD_MOVIES = loadCsv(
 )
 
 const LOAD_LINKS = loadCsv(
-  1000,
   `
   WHERE row.movieId =~ '[0-9]+' AND row.imdbId =~ '[0-9]+'
     AND row.tmdbId IS NOT NULL AND (row.tmdbId = '' OR row.tmdbId =~ '[0-9]+')
@@ -75,7 +91,6 @@ const LOAD_LINKS = loadCsv(
 
 function loadRatings(ratingKey: string): string {
   return loadCsv(
-    5000,
     `
   WHERE row.userId =~ '[0-9]+' AND row.movieId =~ '[0-9]+' AND row.rating =~ $decimal AND row.timestamp =~ '[0-9]+'
   WITH row, toFloat(row.rating) AS value
@@ -94,7 +109,6 @@ function loadRatings(ratingKey: string): string {
 }
 
 const LOAD_TAGS = loadCsv(
-  5000,
   `
   WHERE row.userId =~ '[0-9]+' AND row.movieId =~ '[0-9]+' AND trim(coalesce(row.tag, '')) <> ''
     AND row.timestamp =~ '[0-9]+'
@@ -112,7 +126,7 @@ CALL (m) {
   WITH m, scores, reduce(total = 0.0, x IN scores | total + x) AS total
   SET m.rating_count = size(scores), m.rating_sum = total,
       m.rating_mean = CASE WHEN size(scores) > 0 THEN total / size(scores) END
-} IN TRANSACTIONS OF 1000 ROWS`
+} ${IN_BATCHES}`
 
 const WIPE = [
   'MATCH (r:Rating) CALL (r) { DETACH DELETE r } IN TRANSACTIONS OF 10000 ROWS',
@@ -188,8 +202,11 @@ async function hasApoc(ctx: BenchContext): Promise<boolean> {
   }
 }
 
+/** Passes of one LOAD CSV step before it gives up on batches that keep failing. */
+const MAX_PASSES = 5
+
 interface LoadCsvResult {
-  steps: Array<{ file: string; ms: number }>
+  steps: Array<{ file: string; ms: number; passes: number }>
   totalMs: number
   shape: Shape
   sameKeys: boolean
@@ -210,11 +227,31 @@ async function runLoadCsv(ctx: BenchContext, files: DatasetFiles, importDir: str
     : "u.user_id + '|' + m.movie_id"
   const url = (file: string): string => `file:///cinegraph-bench/${file}`
   const params = { dated: '.*\\(\\d{4}\\)$', decimal: '[0-9]+(\\.[0-9]+)?', nul: '\u0000' }
-  const steps: Array<{ file: string; ms: number }> = []
+  const steps: Array<{ file: string; ms: number; passes: number }> = []
+  // CALL { … } IN TRANSACTIONS runs only in an auto-commit query, and its failed batches are
+  // counted from the result, so it goes straight through a session.
+  const failedBatches = async (query: string, queryParams: Record<string, unknown>): Promise<number> => {
+    const session = ctx.db.driver.session({ database: ctx.db.name })
+    try {
+      const result = await session.run(query, queryParams)
+      return Number(result.records[0]?.get('failed') ?? 0)
+    } finally {
+      await session.close()
+    }
+  }
   const step = async (file: string, query: string, extra: Record<string, unknown> = {}): Promise<void> => {
-    ctx.log(`LOAD CSV ${file}`)
-    const { ms } = await timed(() => ctx.db.runAutoCommit(query, { ...params, ...extra }))
-    steps.push({ file, ms })
+    let passes = 0
+    const { ms } = await timed(async () => {
+      for (;;) {
+        passes += 1
+        ctx.log(`LOAD CSV ${file}${passes > 1 ? ` (pass ${passes})` : ''}`)
+        const failed = await failedBatches(query, { ...params, ...extra })
+        if (failed === 0) return
+        if (passes === MAX_PASSES)
+          throw new Error(`${file}: ${failed} batches still failed after ${passes} passes`)
+      }
+    })
+    steps.push({ file, ms, passes })
   }
   try {
     await step('movies.csv', LOAD_MOVIES, { url: url('movies.csv') })
@@ -312,7 +349,14 @@ export const importSuite: Suite = {
     const [anything] = await ctx.db.readRows<{ found: boolean }>(
       'OPTIONAL MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:JobLock WITH n LIMIT 1 RETURN n IS NOT NULL AS found'
     )
+    const csvRuns: LoadCsvResult[] = []
+    const importerRuns: Array<{ ms: number; shape: Shape }> = []
+    const order: string[] = []
     let loadCsv: LoadCsvResult | undefined
+    const wipe = async (what: string): Promise<void> => {
+      ctx.log(`deleting what ${what} wrote`)
+      for (const query of WIPE) await ctx.db.runAutoCommit(query)
+    }
     if (anything?.found) {
       notes.push('The graph was not empty, so LOAD CSV (which is compared on a wiped graph) was skipped.')
     } else {
@@ -322,16 +366,42 @@ export const importSuite: Suite = {
           "The server's import directory is not writable from here (a remote server?), so LOAD CSV was skipped."
         )
       } else {
+        const csv = async (): Promise<void> => {
+          try {
+            csvRuns.push(await runLoadCsv(ctx, files, importDir))
+          } finally {
+            await wipe('LOAD CSV')
+          }
+        }
+        const importer = async (): Promise<void> => {
+          ctx.log('importer: MovieLens files')
+          const progress = { write: (text: string) => ctx.log(text.trimEnd()), isTTY: false }
+          try {
+            const { result } = await timed(() => importMovieLens(ctx.db, files.movielens, { progress }))
+            const [after] = await ctx.db.readRows<Shape>(GRAPH_SHAPE)
+            importerRuns.push({ ms: result.elapsedMs, shape: after as Shape })
+          } finally {
+            await wipe('the importer')
+          }
+        }
         try {
-          loadCsv = await runLoadCsv(ctx, files, importDir)
+          for (let i = 0; i < SAMPLES; i++) {
+            const csvFirst = i % 2 === 0
+            order.push(csvFirst ? 'LOAD CSV, importer' : 'importer, LOAD CSV')
+            if (csvFirst) {
+              await csv()
+              await importer()
+            } else {
+              await importer()
+              await csv()
+            }
+          }
         } catch (error) {
           notes.push(
             `LOAD CSV failed, so there is no ratio: ${error instanceof Error ? error.message : String(error)}`
           )
-        } finally {
-          ctx.log('deleting what LOAD CSV wrote')
-          for (const query of WIPE) await ctx.db.runAutoCommit(query)
         }
+        loadCsv = csvRuns.length === SAMPLES && importerRuns.length === SAMPLES ? csvRuns[0] : undefined
       }
     }
 
@@ -390,9 +460,27 @@ export const importSuite: Suite = {
     ]
 
     if (loadCsv) {
+      const csvMedian = median(csvRuns.map((r) => r.totalMs))
+      const importerMedian = median(importerRuns.map((r) => r.ms))
       sections.push(
         '',
-        '### Against LOAD CSV … CALL { … } IN TRANSACTIONS (MovieLens files, same server, same model)',
+        `### Against LOAD CSV … CALL { … } IN ${DEFAULT_CONCURRENCY} CONCURRENT TRANSACTIONS OF ${fmt(DEFAULT_BATCH_SIZE, 0)} ROWS (MovieLens files, same server, same model)`,
+        '',
+        `Each loaded the MovieLens files ${SAMPLES} times into the same wiped graph, in the order ` +
+          `${order.map((o, i) => `${i + 1}: ${o}`).join('; ')}; LOAD CSV with the importer's batch size ` +
+          `(${fmt(DEFAULT_BATCH_SIZE, 0)} rows) and transactions in flight (${DEFAULT_CONCURRENCY}).`,
+        '',
+        table(
+          ['sample', 'importer s', 'LOAD CSV s', 'LOAD CSV ÷ importer'],
+          csvRuns.map((run, i) => {
+            const ms = (importerRuns[i] as { ms: number }).ms
+            return [String(i + 1), seconds(ms), seconds(run.totalMs), `${fmt(run.totalMs / ms, 2)}×`]
+          })
+        ),
+        '',
+        'LOAD CSV by file, first sample (passes: ' +
+          loadCsv.steps.map((st) => `${st.file} ${st.passes}`).join(', ') +
+          '; a further pass runs the file again, matching what is there and writing what failed batches left out); the importer by file, from the first import below:',
         '',
         table(
           ['', 'importer s', 'LOAD CSV s'],
@@ -409,7 +497,7 @@ export const importSuite: Suite = {
             ],
             ['tags.csv', seconds(mlMs('tags.csv')), seconds(csvMs('tags.csv'))],
             ['all MovieLens files', seconds(firstMl), seconds(loadCsv.totalMs)],
-            ['rows/s', rate(rowsMl, firstMl), rate(rowsMl, loadCsv.totalMs)]
+            ['rows/s (medians of the samples)', rate(rowsMl, importerMedian), rate(rowsMl, csvMedian)]
           ]
         ),
         '',
@@ -429,8 +517,9 @@ export const importSuite: Suite = {
           ]
         ),
         '',
-        `**Importer / LOAD CSV throughput ratio: ${fmt(loadCsv.totalMs / firstMl, 2)}** (target ≥ 1.0; ` +
-          `the importer's time and counts are those of its MovieLens files alone, counted before TMDB and tweets).` +
+        `**Importer / LOAD CSV throughput ratio: ${fmt(csvMedian / importerMedian, 2)}** (target ≥ 1.0; the ` +
+          `median LOAD CSV time over the median importer time of the ${SAMPLES} samples; the importer's counts are ` +
+          `those of its MovieLens files alone, counted before TMDB and tweets).` +
           (loadCsv.sameKeys
             ? ''
             : ' APOC was missing, so LOAD CSV keyed ratings by a plain string instead of the hash.')
@@ -438,24 +527,26 @@ export const importSuite: Suite = {
     }
 
     const inFlight = ratingsFile ? ratingsFile.databaseMs / ratingsFile.elapsedMs : Number.NaN
+    const ratingsRate = ratingsFile ? ratingsFile.read / (ratingsFile.elapsedMs / 1000) : Number.NaN
     sections.push(
       '',
       '### Where the time goes',
       '',
-      `- The database is the bound. Reading, parsing and batching alone (no database) runs at ` +
-        `${fmt(parse.ratings, 0)} ratings/s and ${fmt(parse.tweets, 0)} tweets/s (tweets include VADER scoring), ` +
-        `several times what the writes reach` +
+      `- Reading, parsing and batching alone (no database) runs at ${fmt(parse.ratings, 0)} ratings/s and ` +
+        `${fmt(parse.tweets, 0)} tweets/s (tweets include VADER scoring)` +
         (ratingsFile
-          ? `; during ratings.csv (${rate(ratingsFile.read, ratingsFile.elapsedMs)} rows/s) ` +
-            `${fmt(inFlight, 2)} of the 2 write transactions were in flight on average.`
+          ? `, ${fmt(parse.ratings / ratingsRate, 1)}× what the writes of ratings.csv reached ` +
+            `(${rate(ratingsFile.read, ratingsFile.elapsedMs)} rows/s); during that file ${fmt(inFlight, 2)} of the ` +
+            `${DEFAULT_CONCURRENCY} write transactions were in flight on average.`
           : '.'),
       `- The importing process used ${fmt(cpuSeconds, 0)} s of CPU in the ${seconds(first.result.ms)} s of the first ` +
-        'import: parsing runs while the previous batches are written, so the wall time is Neo4j executing the writes.',
+        `import (${fmt((cpuSeconds * 100) / (first.result.ms / 1000), 0)}% of one core); parsing runs while the ` +
+        'previous batches are written.',
       '- A new rating costs Neo4j a unique-index lookup (the unchanged check), a MERGE (a unique-index insert), ' +
         'seven properties and two relationships, one of them onto a dense movie node. Movie aggregates are not ' +
         'bumped per batch (that moved every touched movie and its two range indexes in every transaction); ' +
         'touched movies are flagged and recomputed once, exactly, when the file is done, which LOAD CSV needs too.',
-      '- Two transactions in flight keep both cores busy. Rows go in one global lock order (user, highest first, ' +
+      '- Rows go in one global lock order (user, highest first, ' +
         'then rating id): exports list ratings by user, so the user two consecutive batches share is locked first ' +
         'by the earlier batch and last by the later one, and new users are committed in a transaction of their own ' +
         'before the batch that needs them, so neither batch waits for the other.',

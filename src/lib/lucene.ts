@@ -32,14 +32,14 @@ export function escapeLucene(text: string): string {
 }
 
 /**
- * The words of a query, lower-cased, first occurrence kept, at most MAX_TERMS. Punctuation and
- * symbols separate words; they never reach Lucene.
+ * The words of a text, lower-cased, first occurrence kept, at most `max` (MAX_TERMS for a
+ * query). Punctuation and symbols separate words; they never reach Lucene.
  */
-export function searchTerms(text: string): string[] {
+export function searchTerms(text: string, max = MAX_TERMS): string[] {
   const seen = new Set<string>()
   for (const match of text.normalize('NFC').toLowerCase().matchAll(WORD)) {
     seen.add(match[0])
-    if (seen.size === MAX_TERMS) break
+    if (seen.size === max) break
   }
   return [...seen]
 }

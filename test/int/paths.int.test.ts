@@ -2,7 +2,7 @@
  * GET /paths/shortest on a small planted franchise whose answers were worked out by hand, and the
  * timeout every graph read runs under.
  */
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { TimeoutError } from '../../src/errors.js'
 import { json, plantFranchise, plantedGraph } from '../helpers/planted-graph.js'
 
@@ -77,6 +77,67 @@ describe('GET /paths/shortest', () => {
     ['a missing to', () => `/paths/shortest?from=${id('f1')}`]
   ])('answers 400 for %s', async (_label, make) => {
     expect((await get(make())).statusCode).toBe(400)
+  })
+})
+
+// A hub with 80 similar movies, a sequel chain beside it and a movie three hops out, with every
+// shortest path worked out by hand. Paths through the hub are where a search that expands from
+// one end only reads the most, so these pin the answers the bidirectional search must give.
+const hubGraph = plantedGraph('pth-hub')
+const LEAVES = 80
+const leaf = (i: number): string => `l${i}`
+
+beforeAll(async () => {
+  await hubGraph.seedMovies([
+    { name: 'h', title: 'Hub' },
+    ...Array.from({ length: LEAVES }, (_, i) => ({ name: leaf(i), title: `Leaf ${i}` })),
+    { name: 'c1', title: 'Chain One' },
+    { name: 'c2', title: 'Chain Two' },
+    { name: 'm1', title: 'Middle' },
+    { name: 'far', title: 'Far Away' }
+  ])
+  await hubGraph.seedEdges([
+    ...Array.from({ length: LEAVES }, (_, i): [string, string, string, string, number] => [
+      'h',
+      'SIMILAR_TO',
+      leaf(i),
+      'tmdb',
+      0.5
+    ]),
+    ['l0', 'SEQUEL_OF', 'c1', 'editorial', null],
+    ['c1', 'SEQUEL_OF', 'c2', 'editorial', null],
+    ['c2', 'SEQUEL_OF', 'l1', 'editorial', null],
+    ['far', 'SEQUEL_OF', 'm1', 'editorial', null],
+    ['m1', 'SEQUEL_OF', 'l5', 'editorial', null]
+  ])
+})
+
+describe('GET /paths/shortest through a hub', () => {
+  const hid = hubGraph.id
+  const path = async (from: string, to: string, extra = '') => {
+    const res = await hubGraph.get(
+      `/paths/shortest?from=${encodeURIComponent(hid(from))}&to=${encodeURIComponent(hid(to))}${extra}`
+    )
+    return { status: res.statusCode, body: json<{ length: number; path: string[] }>(res) }
+  }
+
+  it('takes the two hops through the hub rather than the three of the chain', async () => {
+    const { status, body } = await path('l0', 'l1')
+    expect(status).toBe(200)
+    expect(body.length).toBe(2)
+    expect(body.path).toEqual(['l0', 'h', 'l1'].map(hid))
+  })
+
+  it('takes the chain when only its type is followed', async () => {
+    const { body } = await path('l0', 'l1', '&types=SEQUEL_OF')
+    expect(body.path).toEqual(['l0', 'c1', 'c2', 'l1'].map(hid))
+  })
+
+  it('reaches the hub in three hops, and finds no path to a leaf four hops away', async () => {
+    expect((await path('far', 'h')).body.path).toEqual(['far', 'm1', 'l5', 'h'].map(hid))
+    expect((await path('far', 'l6')).status).toBe(404)
+    expect((await path('far', 'h', '&max_depth=2')).status).toBe(404)
+    expect((await path('far', 'l5', '&max_depth=2')).body.path).toEqual(['far', 'm1', 'l5'].map(hid))
   })
 })
 

@@ -15,13 +15,19 @@ const MOVIE_FIELDS = `.movie_id, .tmdb_id, .imdb_id, .movielens_id, .title, .ori
   ratings: { count: coalesce(m.rating_count, 0), mean: m.rating_mean },
   reviews: { count: coalesce(m.review_count, 0), sentiment_mean: m.sentiment_mean }`
 
+/**
+ * Edge counts per type. Every movie-to-movie type joins two movies (each writer matches both ends
+ * as :Movie, and none relates a movie to itself), so the far end needs no label check; without
+ * one, each count is the degree Neo4j stores on the node, where `(:Movie)` would walk every edge
+ * of a hub with tens of thousands of them.
+ */
 const RELATIONSHIP_COUNTS = `{ ${[
   ...SYMMETRIC_TYPES.map(
-    (t) => `${relationshipTypeToken(t)}: COUNT { (m)-[:${relationshipTypeToken(t)}]-(:Movie) }`
+    (t) => `${relationshipTypeToken(t)}: COUNT { (m)-[:${relationshipTypeToken(t)}]-() }`
   ),
   ...DIRECTED_TYPES.map((t) => {
     const type = relationshipTypeToken(t)
-    return `${type}: { out: COUNT { (m)-[:${type}]->(:Movie) }, in: COUNT { (m)<-[:${type}]-(:Movie) } }`
+    return `${type}: { out: COUNT { (m)-[:${type}]->() }, in: COUNT { (m)<-[:${type}]-() } }`
   })
 ].join(',\n  ')} }`
 

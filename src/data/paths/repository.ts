@@ -2,7 +2,7 @@
 import { rows } from '../../db/database.js'
 import type { Database } from '../../db/database.js'
 import type { TraversalConfig } from '../../config.js'
-import { BadRequestError, NotFoundError } from '../../errors.js'
+import { NotFoundError, violation } from '../../errors.js'
 import type { ShortestPathQuery, ShortestPathResponse } from '../../schemas/paths.js'
 import { parseTypes } from '../list-params.js'
 import { assembleGraph } from '../movie-graph.js'
@@ -16,7 +16,7 @@ export async function shortestMoviePath(
   config: TraversalConfig
 ): Promise<ShortestPathResponse> {
   if (query.from === query.to) {
-    throw new BadRequestError('from and to are the same movie; a path needs two', { from: query.from })
+    throw violation('querystring', '/to', 'must differ from from: a path needs two movies')
   }
   const types = parseTypes(query.types)
   const [row] = await db.read(

@@ -10,6 +10,20 @@ const PASSES_FILTERS = `($year_from IS NULL OR m.year >= $year_from)
       MATCH (m)-[:IN_GENRE]->(g:Genre) WHERE toLower(g.name) = $genre
     })`
 
+/** What a title hit carries: enough to rank it (see ranking.ts) besides what the client sees. */
+const TITLE_HIT = `m.movie_id AS movie_id, m.title AS title, m.year AS year, score,
+       coalesce(m.popularity, 0.0) AS popularity, m.original_title AS original_title, m.aka_titles AS aka_titles`
+
+/**
+ * The best $limit title matches when no filter narrows them: Lucene keeps only its top hits, so
+ * a common word ("the", or a short prefix matching thousands of titles) costs no more than a
+ * rare one, where reading every hit back made it the slowest search of all.
+ */
+export const SEARCH_MOVIE_TITLES_TOP = `
+CALL db.index.fulltext.queryNodes('movie_title_fulltext', $lucene, {limit: $limit}) YIELD node AS m, score
+RETURN ${TITLE_HIT}
+`
+
 /**
  * Title matches after filters, by relevance then popularity (movie id keeps ties stable).
  *
@@ -38,8 +52,8 @@ WITH nodes, scores, passed, last,
 UNWIND passed + range(last + 1, tie_end - 1) AS i
 WITH nodes[i] AS m, scores[i] AS score, i > last AS unchecked
 WHERE NOT unchecked OR (${PASSES_FILTERS})
-RETURN m.movie_id AS movie_id, m.title AS title, m.year AS year, score
-ORDER BY score DESC, coalesce(m.popularity, 0.0) DESC, m.movie_id ASC
+RETURN ${TITLE_HIT}
+ORDER BY score DESC, popularity DESC, movie_id ASC
 LIMIT $limit
 `
 

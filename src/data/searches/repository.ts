@@ -4,7 +4,8 @@ import type { ManagedTransaction } from 'neo4j-driver'
 import type { Database } from '../../db/database.js'
 import { rows } from '../../db/database.js'
 import { int } from '../../db/convert.js'
-import { AppError, NotFoundError } from '../../errors.js'
+import { NotFoundError } from '../../errors.js'
+import { checkYearRange } from '../list-params.js'
 import { buildTitleQuery, normalizeQuery } from '../../lib/lucene.js'
 import type {
   MovieSearchQueryValue,
@@ -21,10 +22,13 @@ import type {
   TrendingWindowValue
 } from '../../schemas/search.js'
 import { afterParams, nextCursor } from '../ratings/time-cursor.js'
+import { CANDIDATES_PER_RESULT, rankHits } from './ranking.js'
+import type { TitleHit } from './ranking.js'
 import {
   LINK_SEARCH_USER,
   RECORD_SEARCH,
   SEARCH_MOVIE_TITLES,
+  SEARCH_MOVIE_TITLES_TOP,
   SELECT_RESULT,
   TRENDING_QUERIES,
   TRENDING_TOTALS,
@@ -61,17 +65,42 @@ function parseFilters(stored: unknown): SearchFiltersValue {
   }
 }
 
-function checkYears(filters: SearchFiltersValue, at: 'body' | 'querystring'): void {
-  if (
-    filters.year_from !== undefined &&
-    filters.year_to !== undefined &&
-    filters.year_from > filters.year_to
-  ) {
-    const path = at === 'body' ? '/filters/year_from' : '/year_from'
-    throw new AppError(400, 'VALIDATION_FAILED', `${at}${path} must not be after year_to`, [
-      { in: at, path, message: 'must not be after year_to' }
-    ])
+/**
+ * The title search to run, or null when the text has nothing searchable. Without filters Lucene
+ * returns only its best candidates; with them every hit is read and filtered in score order.
+ */
+function titleSearch(
+  text: string,
+  filters: SearchFiltersValue,
+  limit: number
+): { query: string; params: Record<string, unknown> } | null {
+  const lucene = buildTitleQuery(text)
+  if (lucene === null) return null
+  const candidates = int(limit * CANDIDATES_PER_RESULT)
+  if (filters.genre === undefined && filters.year_from === undefined && filters.year_to === undefined) {
+    return { query: SEARCH_MOVIE_TITLES_TOP, params: { lucene, limit: candidates } }
   }
+  return {
+    query: SEARCH_MOVIE_TITLES,
+    params: {
+      lucene,
+      genre: filters.genre?.toLowerCase() ?? null,
+      year_from: filters.year_from === undefined ? null : int(filters.year_from),
+      year_to: filters.year_to === undefined ? null : int(filters.year_to),
+      limit: candidates
+    }
+  }
+}
+
+/** The page a client sees: ranked (see ranking.ts), numbered, without what ranking needed. */
+function resultsOf(text: string, hits: readonly TitleHit[], limit: number): SearchResultValue[] {
+  return rankHits(text, hits, limit).map((h, i) => ({
+    movie_id: h.movie_id,
+    title: h.title,
+    year: h.year,
+    score: h.score,
+    rank: i + 1
+  }))
 }
 
 /** Ranked title hits; runs inside the caller's transaction so a recorded search stores exactly these. */
@@ -81,18 +110,9 @@ async function searchTitles(
   filters: SearchFiltersValue,
   limit: number
 ): Promise<SearchResultValue[]> {
-  const lucene = buildTitleQuery(text)
-  if (lucene === null) return []
-  const hits = rows<Omit<SearchResultValue, 'rank'>>(
-    await tx.run(SEARCH_MOVIE_TITLES, {
-      lucene,
-      genre: filters.genre?.toLowerCase() ?? null,
-      year_from: filters.year_from === undefined ? null : int(filters.year_from),
-      year_to: filters.year_to === undefined ? null : int(filters.year_to),
-      limit: int(limit)
-    })
-  )
-  return hits.map((h, i) => ({ ...h, rank: i + 1 }))
+  const search = titleSearch(text, filters, limit)
+  if (search === null) return []
+  return resultsOf(text, rows<TitleHit>(await tx.run(search.query, search.params)), limit)
 }
 
 export async function searchMovies(
@@ -100,14 +120,17 @@ export async function searchMovies(
   query: MovieSearchQueryValue
 ): Promise<MovieSearchResultsValue> {
   const filters = canonicalFilters(query)
-  checkYears(filters, 'querystring')
-  const results = await db.read((tx) => searchTitles(tx, query.q, filters, query.limit ?? DEFAULT_LIMIT))
+  checkYearRange(filters, 'querystring')
+  const limit = query.limit ?? DEFAULT_LIMIT
+  const search = titleSearch(query.q, filters, limit)
+  const results =
+    search === null ? [] : resultsOf(query.q, await db.readRows<TitleHit>(search.query, search.params), limit)
   return { query: query.q, filters, results }
 }
 
 export async function createSearch(db: Database, body: SearchBodyValue): Promise<SearchCreatedValue> {
   const filters = canonicalFilters(body.filters)
-  checkYears(filters, 'body')
+  checkYearRange(filters, 'body', '/filters')
   const limit = body.limit ?? DEFAULT_LIMIT
   const searchId = randomUUID()
   const normalizedQuery = normalizeQuery(body.query)
