@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { DatabaseOptions } from './db/database.js'
+import type { Neo4jSupervisorView } from './neo4j-local/supervisor.js'
 import { loadMigrations } from './db/migrate.js'
 import configPlugin from './plugins/external/config.js'
 import neo4jPlugin from './plugins/external/neo4j.js'
@@ -19,7 +20,7 @@ import rateLimitPlugin from './plugins/external/rate-limit.js'
 import type { RateLimitStore } from './plugins/external/rate-limit.js'
 import authPlugin from './plugins/app/auth.js'
 import bookmarksPlugin from './plugins/app/bookmarks.js'
-import errorHandler, { toErrorReply } from './plugins/app/error-handler.js'
+import errorHandler, { clientErrorHandler, noRoute, toErrorReply } from './plugins/app/error-handler.js'
 import routes from './routes/index.js'
 import { validatorCompiler } from './validation.js'
 
@@ -33,6 +34,8 @@ export interface BuildAppOptions {
   migrationsDir?: string
   /** A shared rate-limit store (e.g. `{ redis }`) when several instances serve one API. */
   rateLimitStore?: RateLimitStore
+  /** The supervisor of the embedded Neo4j this process launched, for /ready to report on. */
+  neo4jSupervisor?: Neo4jSupervisorView
 }
 
 /** TRUST_PROXY as Fastify takes it: a boolean, the proxies' addresses, or a hop count. */
@@ -102,7 +105,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     frameworkErrors: (err, _request, reply) => {
       const { status, payload } = toErrorReply(err)
       void (reply as unknown as FastifyReply).code(status).send(payload)
-    }
+    },
+    // Requests Node's parser refuses (431, 408, malformed HTTP) answer in the one error shape too.
+    clientErrorHandler
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
 
@@ -127,11 +132,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     windowMs: config.RATE_LIMIT_WINDOW_MS,
     ...(options.rateLimitStore ? { store: options.rateLimitStore } : {})
   })
+  await app.register(noRoute)
   await app.register(bookmarksPlugin, { secret: config.BOOKMARK_SECRET })
   await app.register(swaggerPlugin)
   await app.register(neo4jPlugin, {
     database: databaseOptionsFrom(config, options.database),
-    verifyOnStart: options.verifyDatabase ?? true
+    verifyOnStart: options.verifyDatabase ?? true,
+    ...(options.neo4jSupervisor ? { supervisor: options.neo4jSupervisor } : {})
   })
   await app.register(routes, { migrations })
   await app.ready()

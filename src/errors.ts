@@ -26,10 +26,37 @@ export class ConflictError extends AppError {
   }
 }
 
-export class BadRequestError extends AppError {
-  constructor(message: string, details?: unknown) {
-    super(400, 'BAD_REQUEST', message, details)
+/** Where a request breaks a rule, as schema validation reports it: part of the request, JSON pointer, why. */
+export interface Violation {
+  in: 'body' | 'querystring' | 'params' | 'headers'
+  path: string
+  message: string
+}
+
+/**
+ * A request the client must change: the one 400 for rules the schema states and for rules it can
+ * only describe (a cursor from another sort, year_from after year_to, a movie related to itself),
+ * with each broken rule in `details` as schema validation reports it.
+ */
+export class ValidationError extends AppError {
+  constructor(
+    message: string,
+    readonly violations: Violation[]
+  ) {
+    super(400, 'VALIDATION_FAILED', message, violations)
   }
+}
+
+/** One broken rule: the message names the field, as Ajv's do (`querystring/cursor is not valid`). */
+export function violation(at: Violation['in'], path: string, message: string): ValidationError {
+  return new ValidationError(`${at}${path} ${message}`, [{ in: at, path, message }])
+}
+
+/** A cursor that is not the next_cursor of a previous page of the same listing. */
+export function invalidCursor(
+  message = 'is not valid; pass next_cursor from the previous page unchanged'
+): ValidationError {
+  return violation('querystring', '/cursor', message)
 }
 
 export class UnavailableError extends AppError {

@@ -1,10 +1,12 @@
 /**
  * List parameters of the graph reads and relationship listings. They arrive comma-separated or repeated; the items
- * are checked here so that a 400 names the offending one and, for types, the allowed values.
+ * are checked here so that a 400 names the offending one and, for types, the allowed values. The
+ * year range of the movie listing and of searches is checked here too.
  */
 import { RELATIONSHIP_TYPES, isRelationshipType } from '../domain/relationship-types.js'
 import type { RelationshipType } from '../domain/relationship-types.js'
-import { BadRequestError } from '../errors.js'
+import { violation } from '../errors.js'
+import type { Violation } from '../errors.js'
 import { Id, TRAVERSAL_BOUNDS } from '../schemas/common.js'
 
 const ID_PATTERN = new RegExp((Id as unknown as { pattern: string }).pattern)
@@ -29,17 +31,19 @@ export function parseTypes(raw: readonly string[] | string | undefined, name = '
   const items = splitList(raw)
   if (items.length === 0) return [...RELATIONSHIP_TYPES]
   if (items.length > RELATIONSHIP_TYPES.length) {
-    throw new BadRequestError(`${name} names more than the ${RELATIONSHIP_TYPES.length} relationship types`, {
-      parameter: name,
-      allowed: RELATIONSHIP_TYPES
-    })
+    throw violation(
+      'querystring',
+      `/${name}`,
+      `names more than the ${RELATIONSHIP_TYPES.length} relationship types`
+    )
   }
   const bad = items.filter((t) => !isRelationshipType(t))
   if (bad.length > 0) {
-    throw new BadRequestError(
-      `${name}: ${bad.map((t) => JSON.stringify(t)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not ` +
-        `a relationship type; allowed: ${RELATIONSHIP_TYPES.join(', ')}`,
-      { parameter: name, invalid: bad, allowed: RELATIONSHIP_TYPES }
+    throw violation(
+      'querystring',
+      `/${name}`,
+      `${bad.map((t) => JSON.stringify(t)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not ` +
+        `a relationship type; allowed: ${RELATIONSHIP_TYPES.join(', ')}`
     )
   }
   return items as RelationshipType[]
@@ -53,17 +57,25 @@ export function parseMovieIds(
 ): string[] {
   const items = splitList(raw)
   if (items.length > max) {
-    throw new BadRequestError(`${name} lists ${items.length} movie ids; at most ${max} are allowed`, {
-      parameter: name,
-      max
-    })
+    throw violation('querystring', `/${name}`, `lists ${items.length} movie ids; at most ${max} are allowed`)
   }
   const bad = items.filter((id) => id.length > ID_MAX_LENGTH || !ID_PATTERN.test(id))
   if (bad.length > 0) {
-    throw new BadRequestError(`${name}: ${JSON.stringify(bad[0])} is not a valid movie id`, {
-      parameter: name,
-      invalid: bad.slice(0, 10)
-    })
+    throw violation('querystring', `/${name}`, `${JSON.stringify(bad[0])} is not a valid movie id`)
   }
   return items
+}
+
+/**
+ * year_from after year_to matches nothing: a mistake to fix, not an empty page. The one check
+ * of the rule for every route with a year range (`prefix` is where the range sits in a body).
+ */
+export function checkYearRange(
+  range: { year_from?: number | undefined; year_to?: number | undefined },
+  at: Violation['in'],
+  prefix = ''
+): void {
+  if (range.year_from !== undefined && range.year_to !== undefined && range.year_from > range.year_to) {
+    throw violation(at, `${prefix}/year_from`, 'must not be after year_to')
+  }
 }

@@ -3,7 +3,7 @@
  * the next page starts strictly after it: rows inserted or deleted between requests never cause
  * duplicates or gaps among the rows that were already there.
  */
-import { BadRequestError } from '../errors.js'
+import { invalidCursor } from '../errors.js'
 
 export type CursorValue = string | number | null
 
@@ -25,7 +25,7 @@ export function decodeCursor(text: string, expectedSort: string): Cursor {
   try {
     parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
   } catch {
-    throw new BadRequestError('cursor is not valid; pass next_cursor from the previous page unchanged')
+    throw invalidCursor()
   }
   if (
     !Array.isArray(parsed) ||
@@ -34,10 +34,10 @@ export function decodeCursor(text: string, expectedSort: string): Cursor {
     !(typeof parsed[1] === 'string' || typeof parsed[1] === 'number' || parsed[1] === null) ||
     typeof parsed[2] !== 'string'
   ) {
-    throw new BadRequestError('cursor is not valid; pass next_cursor from the previous page unchanged')
+    throw invalidCursor()
   }
   if (parsed[0] !== expectedSort) {
-    throw new BadRequestError(`cursor was made for sort '${parsed[0]}', not '${expectedSort}'`)
+    throw invalidCursor(`was made for sort '${parsed[0]}', not '${expectedSort}'`)
   }
   return { sort: parsed[0], key: parsed[1] as CursorValue, id: parsed[2] }
 }

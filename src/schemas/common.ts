@@ -14,12 +14,52 @@ export const ErrorResponse = Type.Object(
 )
 export type ErrorResponseBody = Static<typeof ErrorResponse>
 
+/** What each error status means in this API, with the codes it carries. */
+export const ERROR_STATUS_DESCRIPTIONS: Record<number, string> = {
+  400:
+    'The client must change the request: a value breaks a rule of the schema or of a description ' +
+    '(VALIDATION_FAILED, each broken rule in details as { in, path, message }), the body is not JSON ' +
+    '(INVALID_JSON), the URL cannot be decoded (BAD_URL), x-neo4j-bookmark is not one this service ' +
+    'issued (INVALID_BOOKMARK), or the request is not valid HTTP (INVALID_CONTENT_LENGTH, MALFORMED_REQUEST)',
+  401:
+    'UNAUTHORIZED: no API key where one is needed, or a malformed or unknown one; WWW-Authenticate ' +
+    'carries the challenge',
+  403: 'FORBIDDEN: the API key may only read',
+  404: 'NOT_FOUND: something the request names does not exist',
+  408: 'REQUEST_TIMEOUT: the request did not arrive within HTTP_REQUEST_TIMEOUT_MS',
+  409: 'CONFLICT: the request clashes with what is stored; details.fields names the clashing key',
+  413: 'PAYLOAD_TOO_LARGE: the body is over the size limit',
+  414: 'URI_TOO_LONG: a path parameter is longer than the router accepts',
+  415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
+  429: 'RATE_LIMITED: over the rate limit; Retry-After says when to try again',
+  431: 'HEADERS_TOO_LARGE: the request headers are over the size limit',
+  503:
+    'The service cannot answer now (Neo4j unavailable, a query over its time limit, load shedding, ' +
+    'shutting down); Retry-After says when to try again'
+}
+
+/** The error shape as the response of one status, described for that status. */
+export function errorResponse(status: number) {
+  return Type.Object(ErrorResponse.properties, {
+    title: 'ErrorResponse',
+    description: ERROR_STATUS_DESCRIPTIONS[status] ?? 'The one error shape of every failure'
+  })
+}
+
 /** Response schemas for the error statuses a route can answer with. */
-export function errorResponses<S extends number>(...statuses: S[]): Record<S, typeof ErrorResponse> {
-  const out = {} as Record<S, typeof ErrorResponse>
-  for (const s of statuses) out[s] = ErrorResponse
+export function errorResponses<S extends number>(
+  ...statuses: S[]
+): Record<S, ReturnType<typeof errorResponse>> {
+  const out = {} as Record<S, ReturnType<typeof errorResponse>>
+  for (const s of statuses) out[s] = errorResponse(s)
   return out
 }
+
+/**
+ * Marks a body schema whose route also takes a request without a body (as an empty object):
+ * the OpenAPI document then says the body is not required.
+ */
+export const OPTIONAL_BODY = 'x-optional-body'
 
 /** Service ids: URL-safe, bounded; generated ids are UUIDs but callers may bring their own. */
 export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' })
@@ -40,7 +80,13 @@ export const DateOnly = Type.String({ format: 'date', description: 'ISO-8601 cal
 export const PageQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   cursor: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 512, description: 'next_cursor of the previous page' })
+    Type.String({
+      minLength: 1,
+      maxLength: 512,
+      description:
+        'next_cursor of the previous page, sent back unchanged with the same sort and order; any other ' +
+        'value is a 400 VALIDATION_FAILED'
+    })
   )
 }
 

@@ -67,7 +67,11 @@ const optionalFields = {
   overview: Type.Optional(Nullable(Overview)),
   release_date: Type.Optional(Nullable(ReleaseDate)),
   year: Type.Optional(
-    Nullable(Year, { description: 'Derived from release_date when omitted; must agree with it' })
+    Nullable(Year, {
+      description:
+        "Derived from release_date when omitted; must agree with release_date's year, and cannot be null " +
+        'while release_date is set'
+    })
   ),
   runtime: Type.Optional(Nullable(Runtime)),
   original_language: Type.Optional(Nullable(Language)),
@@ -90,7 +94,7 @@ export type MovieCreateBody = Static<typeof MovieCreate>
 export const MovieReplace = Type.Object(
   {
     movie_id: Type.Optional(described(Id, 'Used when the movie is created; must match when it exists')),
-    tmdb_id: Type.Optional(described(TmdbId, 'Must equal the path')),
+    tmdb_id: Type.Optional(described(TmdbId, "Must equal the path's tmdb_id")),
     title: Title,
     ...optionalFields,
     genres: Type.Optional(
@@ -192,8 +196,8 @@ export type MovieSort = (typeof MOVIE_SORTS)[number]
 export const MovieListQuery = Type.Object(
   {
     genre: Type.Optional(GenreName),
-    year_from: Type.Optional(Year),
-    year_to: Type.Optional(Year),
+    year_from: Type.Optional(described(Year, 'Earliest year, inclusive; must not be after year_to')),
+    year_to: Type.Optional(described(Year, 'Latest year, inclusive')),
     min_rating: Type.Optional(Type.Number({ minimum: 0, maximum: 10, description: 'Lowest ratings.mean' })),
     title_prefix: Type.Optional(
       Type.String({ minLength: 1, maxLength: 500, description: 'Case-insensitive' })

@@ -7,7 +7,7 @@ import { GraphEdge, TypesParam } from './related.js'
 export const ShortestPathQuery = Type.Object(
   {
     from: Id,
-    to: Id,
+    to: { ...Id, description: 'Must differ from from: a path joins two movies' },
     types: Type.Optional(TypesParam),
     max_depth: Type.Integer({
       minimum: 1,

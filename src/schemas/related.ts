@@ -6,7 +6,8 @@ import { ListParam, MovieRef, TRAVERSAL_BOUNDS as B } from './common.js'
 
 /** The edge types a walk may follow; shared with shortest paths. */
 export const TypesParam = ListParam(
-  `Edge types to follow, from: ${RELATIONSHIP_TYPES.join(', ')}. Comma-separated or repeated; default every type.`,
+  `Edge types to follow, from: ${RELATIONSHIP_TYPES.join(', ')}. Comma-separated or repeated; default every ` +
+    `type. Each item must be one of these and at most ${RELATIONSHIP_TYPES.length} may be named.`,
   B.maxExclude
 )
 

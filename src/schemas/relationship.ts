@@ -7,7 +7,7 @@ import {
   RELATIONSHIP_TYPES,
   SYMMETRIC_TYPES
 } from '../domain/relationship-types.js'
-import { Id, ListParam, Page, PageQuery, Timestamp } from './common.js'
+import { Id, ListParam, OPTIONAL_BODY, Page, PageQuery, Timestamp } from './common.js'
 
 type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
 
@@ -44,7 +44,7 @@ export const MovieParams = Type.Object({ movie_id: Id })
 export const RelationshipParams = Type.Object({
   movie_id: Id,
   type: RelationshipTypeName,
-  other_movie_id: Id
+  other_movie_id: { ...Id, description: 'The movie at the other end; must differ from movie_id' }
 })
 export type RelationshipParams = Static<typeof RelationshipParams>
 
@@ -55,7 +55,8 @@ export const PutRelationshipBody = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'Replaces the properties of the edge; a score left out is removed. The body may be omitted.'
+    description: 'Replaces the properties of the edge; a score left out is removed. The body may be omitted.',
+    [OPTIONAL_BODY]: true
   }
 )
 export type PutRelationshipBody = Static<typeof PutRelationshipBody>
@@ -65,7 +66,8 @@ export const RelationshipQuery = Type.Object(
     type: Type.Optional(
       ListParam(
         `Only these types, from: ${RELATIONSHIP_TYPES.join(', ')}. Comma-separated ` +
-          '(type=SEQUEL_OF,REMAKE_OF) or repeated (type=SEQUEL_OF&type=REMAKE_OF); default every type.',
+          '(type=SEQUEL_OF,REMAKE_OF) or repeated (type=SEQUEL_OF&type=REMAKE_OF); default every type. ' +
+          'Each item must be one of these.',
         RELATIONSHIP_TYPES.length
       )
     ),

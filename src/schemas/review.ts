@@ -55,7 +55,7 @@ const createFields = {
 // A tweet review without its tweet id could never be matched again by a re-import.
 const tweetNeedsTweetId = {
   if: { properties: { source: { const: 'tweet' } }, required: ['source'] },
-  then: { required: ['tweet_id'] }
+  then: { properties: { tweet_id: TweetId }, required: ['tweet_id'] }
 }
 
 export const CreateReviewBody = Type.Object(createFields, {

@@ -10,8 +10,8 @@ export const SearchFilters = Type.Object(
     genre: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'Genre name, compared case-insensitively' })
     ),
-    year_from: Type.Optional(Year),
-    year_to: Type.Optional(Year)
+    year_from: Type.Optional({ ...Year, description: 'Earliest year, inclusive; must not be after year_to' }),
+    year_to: Type.Optional({ ...Year, description: 'Latest year, inclusive' })
   },
   { additionalProperties: false }
 )

@@ -11,7 +11,10 @@ export const SimilarQuery = Type.Object(
     limit: GraphLimit,
     min_score: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'Drop items scoring below' }),
     exclude: Type.Optional(
-      ListParam(`movie_ids to leave out, comma-separated or repeated (at most ${B.maxExclude})`, B.maxExclude)
+      ListParam(
+        `movie_ids to leave out, comma-separated or repeated (at most ${B.maxExclude}); each must be a valid movie_id`,
+        B.maxExclude
+      )
     )
   },
   { additionalProperties: false }

@@ -239,6 +239,9 @@ export const violating: fc.Arbitrary<unknown> = fc.oneof(
  */
 export type Mode = 'valid' | 'shaped' | 'wild'
 
+/** In a `u` pattern a surrogate pair is one code point, so only an unpaired half matches. */
+const LONE_SURROGATE = /\p{Cs}/u
+
 /**
  * Ids that other data owns must never be written by a fuzzed request: valid TMDB-style ids are
  * drawn from a range no fixture, demo or other test's movie uses.
@@ -301,8 +304,10 @@ function stringArb(s: JsonSchema, mode: Mode): fc.Arbitrary<string> {
     if (s.format === 'uri') return fc.constant(`https://example.test/${PLACEHOLDER}?q=%27%22%60$(x)`)
     if (matching) return matching.map((v) => clip(v, min, max))
     // Free text (or a pattern fast-check cannot follow): printable injection syntax fits both.
+    // Text with a lone surrogate breaks a rule of the API's own (well-formed Unicode), not the
+    // schema's, so a valid request never carries one.
     const text = s.pattern ? fc.constantFrom(...INJECTIONS).chain(withPlaceholder) : hostileText
-    return text.map((v) => clip(v, Math.max(min, 1), max))
+    return text.map((v) => clip(v, Math.max(min, 1), max)).filter((v) => !LONE_SURROGATE.test(v))
   }
   const lengths = [...new Set([min - 1, min, max, max + 1])].filter((n) => n >= 0)
   const options: Array<fc.Arbitrary<string>> = [
@@ -347,15 +352,20 @@ function stringArb(s: JsonSchema, mode: Mode): fc.Arbitrary<string> {
   return fc.oneof(...options)
 }
 
-/** A value for the schema in the given mode. */
-export function valueArb(s: JsonSchema, mode: Mode): fc.Arbitrary<unknown> {
-  const shaped = shapedArb(s, mode)
+/**
+ * A value for the schema in the given mode. With `fixtures`, valid objects take known values for
+ * properties named like them now and then, so valid bodies reach stored data (a selection names
+ * a movie that exists, a body tmdb_id matches the path's): name only properties that refer to
+ * data, not ones that name what a request creates (a known review_id is a 409).
+ */
+export function valueArb(s: JsonSchema, mode: Mode, fixtures?: FixtureValues): fc.Arbitrary<unknown> {
+  const shaped = shapedArb(s, mode, fixtures)
   return mode === 'wild'
     ? fc.oneof({ weight: 6, arbitrary: shaped }, { weight: 1, arbitrary: violating })
     : shaped
 }
 
-function shapedArb(s: JsonSchema, mode: Mode): fc.Arbitrary<unknown> {
+function shapedArb(s: JsonSchema, mode: Mode, fixtures?: FixtureValues): fc.Arbitrary<unknown> {
   const hostile = mode !== 'valid'
   if (s.const !== undefined)
     return hostile ? fc.oneof(fc.constant(s.const), hostileText) : fc.constant(s.const)
@@ -364,9 +374,9 @@ function shapedArb(s: JsonSchema, mode: Mode): fc.Arbitrary<unknown> {
     return hostile ? fc.oneof({ weight: 3, arbitrary: allowed }, hostileText) : allowed
   }
   const branches = s.anyOf ?? s.oneOf
-  if (branches) return fc.oneof(...branches.map((b) => valueArb(b, mode)))
+  if (branches) return fc.oneof(...branches.map((b) => valueArb(b, mode, fixtures)))
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : []
-  if (types.length > 1) return fc.oneof(...types.map((t) => shapedArb({ ...s, type: t }, mode)))
+  if (types.length > 1) return fc.oneof(...types.map((t) => shapedArb({ ...s, type: t }, mode, fixtures)))
   switch (types[0]) {
     case 'string':
       return stringArb(s, mode)
@@ -384,17 +394,29 @@ function shapedArb(s: JsonSchema, mode: Mode): fc.Arbitrary<unknown> {
         maxLength: hostile ? Math.min((s.maxItems ?? 5) + 1, 25) : Math.min(s.maxItems ?? 5, 5)
       })
     case 'object':
-      return objectArb(s, mode)
+      return objectArb(s, mode, fixtures)
     default:
       return anyJson
   }
 }
 
-function objectArb(s: JsonSchema, mode: Mode): fc.Arbitrary<unknown> {
+function objectArb(s: JsonSchema, mode: Mode, fixtures?: FixtureValues): fc.Arbitrary<unknown> {
   const properties = s.properties ?? {}
   const required = s.required ?? []
   const model: Record<string, fc.Arbitrary<unknown>> = {}
-  for (const [key, schema] of Object.entries(properties)) model[key] = valueArb(schema, mode)
+  for (const [key, schema] of Object.entries(properties)) {
+    const generated = valueArb(schema, mode, fixtures)
+    const known = mode === 'valid' ? fixtures?.[key] : undefined
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type]
+    const numeric = types.includes('integer') || types.includes('number')
+    model[key] =
+      known && known.length > 0
+        ? fc.oneof(
+            { weight: 3, arbitrary: fc.constantFrom(...known.map((v) => (numeric ? Number(v) : v))) },
+            { weight: 1, arbitrary: generated }
+          )
+        : generated
+  }
   const record = fc.record(model, { requiredKeys: required.filter((k) => k in model) })
   if (mode !== 'wild') return record
   const keys = fc.constantFrom('extra', '__proto__', 'constructor', '$where', 'movie_id', PLACEHOLDER)
@@ -499,7 +521,23 @@ function paramArb(
 
 const MALFORMED_SEGMENTS = ['..', '%zz', '%', '.', ' ', '%2F', '%00']
 
-export function requestArb(op: Operation, fixtures: FixtureValues): fc.Arbitrary<FuzzRequest> {
+/** A path with a dot segment is resolved to another path before routing: it is not the operation's. */
+export function leavesThePath(req: FuzzRequest): boolean {
+  return Object.values(req.path).some((segment) => segment === '.' || segment === '..')
+}
+
+/**
+ * `pathSets` are path parameters that belong together (a movie with the rating a user gave it,
+ * an edge's start, type and end): valid requests mostly take one of them, so every route gets
+ * requests that name something that exists, not only values that each exist on their own.
+ * `bodyFixtures` are known values for body properties that refer to stored data.
+ */
+export function requestArb(
+  op: Operation,
+  fixtures: FixtureValues,
+  pathSets: Array<Record<string, string>> = [],
+  bodyFixtures: FixtureValues = {}
+): fc.Arbitrary<FuzzRequest> {
   const modes = fc.oneof(
     { weight: 4, arbitrary: fc.constant<Mode>('valid') },
     { weight: 3, arbitrary: fc.constant<Mode>('shaped') },
@@ -512,9 +550,17 @@ export function requestArb(op: Operation, fixtures: FixtureValues): fc.Arbitrary
         ? fc.oneof({ weight: 4, arbitrary: value }, fc.constantFrom(...MALFORMED_SEGMENTS))
         : value
     }
-    const path = fc.record(
+    const generatedPath = fc.record(
       Object.fromEntries(op.pathParams.map((p) => [p.name, segment(p)]))
     ) as fc.Arbitrary<Record<string, string>>
+    const sets = pathSets.filter((set) => op.pathParams.every((p) => set[p.name] !== undefined))
+    const path =
+      mode === 'valid' && op.pathParams.length > 0 && sets.length > 0
+        ? fc.oneof(
+            { weight: 3, arbitrary: fc.constantFrom(...sets) },
+            { weight: 1, arbitrary: generatedPath }
+          )
+        : generatedPath
     const pairs = (name: string, value: unknown): Array<[string, string]> =>
       Array.isArray(value) ? value.map((x) => [name, asText(x)]) : [[name, asText(value)]]
     const params = op.queryParams.map((p) => {
@@ -542,7 +588,7 @@ export function requestArb(op: Operation, fixtures: FixtureValues): fc.Arbitrary
       ? fc.constant<Body>({ kind: 'none' })
       : mode === 'wild'
         ? fc.oneof(
-            { weight: 5, arbitrary: valueArb(op.body, 'wild').map(json) },
+            { weight: 5, arbitrary: valueArb(op.body, 'wild', bodyFixtures).map(json) },
             { weight: 1, arbitrary: violating.map(json) },
             {
               weight: 1,
@@ -551,7 +597,7 @@ export function requestArb(op: Operation, fixtures: FixtureValues): fc.Arbitrary
                 .map(([text, contentType]): Body => ({ kind: 'raw', text, contentType }))
             }
           )
-        : valueArb(op.body, mode).map(json)
+        : valueArb(op.body, mode, bodyFixtures).map(json)
     return fc.record({ mode: fc.constant(mode), path, query, body })
   })
 }

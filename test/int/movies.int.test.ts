@@ -166,7 +166,7 @@ describe('movies', () => {
         url: '/movies',
         payload: { title: 'Mismatch', release_date: '2001-01-01', year: 2002 }
       })
-      expectError(res, 400, ['BAD_REQUEST'])
+      expectError(res, 400, ['VALIDATION_FAILED'])
     })
   })
 
@@ -275,8 +275,12 @@ describe('movies', () => {
     it('checks year against the stored release_date', async () => {
       const movie = await post({ title: 'Dated', release_date: '2010-10-10' })
       const url = `/movies/${movie.movie_id}`
-      expectError(await app.inject({ method: 'PATCH', url, payload: { year: 2011 } }), 400, ['BAD_REQUEST'])
-      expectError(await app.inject({ method: 'PATCH', url, payload: { year: null } }), 400, ['BAD_REQUEST'])
+      expectError(await app.inject({ method: 'PATCH', url, payload: { year: 2011 } }), 400, [
+        'VALIDATION_FAILED'
+      ])
+      expectError(await app.inject({ method: 'PATCH', url, payload: { year: null } }), 400, [
+        'VALIDATION_FAILED'
+      ])
       const ok = await app.inject({ method: 'PATCH', url, payload: { year: 2010 } })
       expect(ok.statusCode).toBe(200)
       const cleared = await app.inject({ method: 'PATCH', url, payload: { release_date: null, year: null } })
@@ -403,7 +407,7 @@ describe('movies', () => {
           payload: { title: 'x', tmdb_id: tmdb + 1 }
         }),
         400,
-        ['BAD_REQUEST']
+        ['VALIDATION_FAILED']
       )
       const id = uid('movie')
       const first = await app.inject({
@@ -467,6 +471,89 @@ describe('movies', () => {
         400,
         ['VALIDATION_FAILED']
       )
+    })
+  })
+
+  describe('relationship counts', () => {
+    // Counted by hand. The hub has more than 50 edges, so Neo4j stores it as a dense node whose
+    // degrees per type and direction are kept apart; the small movie is not dense. Edges to
+    // ratings, genres and searches are not movie-to-movie edges and count for nothing.
+    it('counts each type and direction on a hub and on a small movie, and follows a delete', async () => {
+      const hub = await post({ title: 'Hub Movie', genres: [genre()] })
+      const small = await post({ title: 'Small Movie' })
+      const others = await Promise.all(
+        Array.from({ length: 66 }, (_, i) => post({ title: `Neighbour ${i}` }))
+      )
+      const ids = others.map((m) => m.movie_id)
+      const [n0, n1] = ids
+      const search = uid('search')
+      const ratings = Array.from({ length: 5 }, () => uid('rating'))
+      await db.writeRows(
+        `MATCH (h:Movie {movie_id: $hub}), (l:Movie {movie_id: $small})
+         UNWIND range(0, 59) AS i
+         MATCH (o:Movie {movie_id: $ids[i]})
+         FOREACH (_ IN CASE WHEN i % 2 = 0 THEN [1] ELSE [] END | CREATE (h)-[:SIMILAR_TO {source: 'tmdb'}]->(o))
+         FOREACH (_ IN CASE WHEN i % 2 = 1 THEN [1] ELSE [] END | CREATE (o)-[:SIMILAR_TO {source: 'tmdb'}]->(h))
+         WITH DISTINCT h, l
+         MATCH (a:Movie {movie_id: $n60}), (b:Movie {movie_id: $n61}), (c:Movie {movie_id: $n62}),
+               (d:Movie {movie_id: $n63}), (e:Movie {movie_id: $n64}), (f:Movie {movie_id: $n65})
+         CREATE (h)-[:SAME_FRANCHISE]->(a), (b)-[:SAME_FRANCHISE]->(h),
+                (h)-[:SEQUEL_OF]->(c), (d)-[:SEQUEL_OF]->(h), (e)-[:SEQUEL_OF]->(h), (l)-[:SEQUEL_OF]->(h),
+                (f)-[:REMAKE_OF]->(h), (h)-[:INSPIRED_BY]->(a), (h)-[:INSPIRED_BY]->(b),
+                (l)-[:SIMILAR_TO {source: 'editorial'}]->(a), (b)-[:SIMILAR_TO {source: 'tmdb'}]->(l)
+         CREATE (s:Search {search_id: $search})-[:RETURNED]->(h), (s)-[:SELECTED]->(h)
+         WITH h
+         UNWIND $ratings AS rating
+         CREATE (:Rating {rating_id: rating})-[:RATES]->(h)`,
+        {
+          hub: hub.movie_id,
+          small: small.movie_id,
+          ids,
+          n60: ids[60],
+          n61: ids[61],
+          n62: ids[62],
+          n63: ids[63],
+          n64: ids[64],
+          n65: ids[65],
+          search,
+          ratings
+        }
+      )
+      try {
+        const read = async (id: string): Promise<MovieJson['relationships']> => {
+          const res = await app.inject(`/movies/${id}`)
+          expect(res.statusCode).toBe(200)
+          return res.json<MovieJson>().relationships
+        }
+        expect(await read(hub.movie_id)).toEqual({
+          SIMILAR_TO: 60,
+          SAME_FRANCHISE: 2,
+          SEQUEL_OF: { out: 1, in: 3 },
+          REMAKE_OF: { out: 0, in: 1 },
+          SPINOFF_OF: { out: 0, in: 0 },
+          INSPIRED_BY: { out: 2, in: 0 }
+        })
+        expect(await read(small.movie_id)).toEqual({
+          SIMILAR_TO: 2,
+          SAME_FRANCHISE: 0,
+          SEQUEL_OF: { out: 1, in: 0 },
+          REMAKE_OF: { out: 0, in: 0 },
+          SPINOFF_OF: { out: 0, in: 0 },
+          INSPIRED_BY: { out: 0, in: 0 }
+        })
+        // One neighbour of each similarity direction and a sequel go: the stored degrees follow.
+        expect((await app.inject({ method: 'DELETE', url: `/movies/${n0}` })).statusCode).toBe(204)
+        expect((await app.inject({ method: 'DELETE', url: `/movies/${n1}` })).statusCode).toBe(204)
+        expect((await app.inject({ method: 'DELETE', url: `/movies/${ids[63]}` })).statusCode).toBe(204)
+        expect(await read(hub.movie_id)).toMatchObject({ SIMILAR_TO: 58, SEQUEL_OF: { out: 1, in: 2 } })
+      } finally {
+        await db.writeRows(
+          `MATCH (s:Search {search_id: $search}) DETACH DELETE s
+           WITH 1 AS one
+           UNWIND $ratings AS rating MATCH (r:Rating {rating_id: rating}) DETACH DELETE r`,
+          { search, ratings }
+        )
+      }
     })
   })
 
@@ -729,28 +816,28 @@ describe('movies', () => {
     })
 
     it('answers 400 for a bad year range, bad or foreign cursors and bad query parameters', async () => {
-      expectError(await app.inject('/movies?year_from=2000&year_to=1999'), 400, ['BAD_REQUEST'])
-      expectError(await app.inject('/movies?cursor=not-a-cursor'), 400, ['BAD_REQUEST'])
+      expectError(await app.inject('/movies?year_from=2000&year_to=1999'), 400, ['VALIDATION_FAILED'])
+      expectError(await app.inject('/movies?cursor=not-a-cursor'), 400, ['VALIDATION_FAILED'])
       const first = await page({ genre: g, sort: 'year', limit: 2 })
       expect(first.next_cursor).not.toBeNull()
       expectError(
         await app.inject(`/movies?genre=${g}&sort=title&limit=2&cursor=${first.next_cursor}`),
         400,
-        ['BAD_REQUEST']
+        ['VALIDATION_FAILED']
       )
       expectError(
         await app.inject(`/movies?genre=${g}&sort=year&order=desc&limit=2&cursor=${first.next_cursor}`),
         400,
-        ['BAD_REQUEST']
+        ['VALIDATION_FAILED']
       )
       const forged = (key: unknown, sort = 'created:asc') =>
         Buffer.from(JSON.stringify([sort, key, 'x'])).toString('base64url')
       expectError(await app.inject(`/movies?sort=created&cursor=${forged('2020-13-45')}`), 400, [
-        'BAD_REQUEST'
+        'VALIDATION_FAILED'
       ])
-      expectError(await app.inject(`/movies?sort=created&cursor=${forged(5)}`), 400, ['BAD_REQUEST'])
+      expectError(await app.inject(`/movies?sort=created&cursor=${forged(5)}`), 400, ['VALIDATION_FAILED'])
       expectError(await app.inject(`/movies?sort=year&cursor=${forged('abc', 'year:asc')}`), 400, [
-        'BAD_REQUEST'
+        'VALIDATION_FAILED'
       ])
       for (const qs of [
         'colour=red',

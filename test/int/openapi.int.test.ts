@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../helpers/app.js'
+import { inlineRefs } from '../helpers/contract.js'
+import type { OpenApiDocument } from '../helpers/contract.js'
 
 // Every route the API promises, as the OpenAPI document must list it.
 const EXPECTED: Array<[string, string]> = [
@@ -51,10 +53,12 @@ interface Operation {
 
 describe('OpenAPI document', () => {
   let app: FastifyInstance
+  let doc: OpenApiDocument
   let paths: Record<string, Record<string, Operation>>
   beforeAll(async () => {
     app = await buildTestApp()
-    paths = (await app.inject('/openapi.json')).json().paths
+    doc = (await app.inject('/openapi.json')).json()
+    paths = doc.paths
   })
   afterAll(async () => {
     await app.close()
@@ -77,7 +81,7 @@ describe('OpenAPI document', () => {
         ).toBe(true)
         for (const status of statuses) {
           if (status === '204') continue
-          const schema = op.responses[status]?.content?.['application/json']?.schema as
+          const schema = inlineRefs(op.responses[status]?.content?.['application/json']?.schema, doc) as
             { properties?: Record<string, unknown> } | undefined
           expect(schema, `${where} ${status} has a schema`).toBeDefined()
           if (status.startsWith('4') || status.startsWith('5')) {

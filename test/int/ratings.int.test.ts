@@ -359,7 +359,7 @@ describe('ratings', () => {
       for (const cursor of forged) {
         const res = await app.inject(`/movies/${movieId}/ratings?cursor=${cursor}`)
         expect(res.statusCode, cursor).toBe(400)
-        expect(res.json().error.code, cursor).toBe('BAD_REQUEST')
+        expect(res.json().error.code, cursor).toBe('VALIDATION_FAILED')
       }
     })
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeCursor, encodeCursor } from '../../src/lib/cursor.js'
-import { BadRequestError } from '../../src/errors.js'
+import { ValidationError } from '../../src/errors.js'
 
 describe('keyset cursors', () => {
   it('round-trips sort, key and id, including null keys and unicode', () => {
@@ -21,6 +21,6 @@ describe('keyset cursors', () => {
     Buffer.from('{"a":1}').toString('base64url'),
     Buffer.from('[1,2,3]').toString('base64url')
   ])('rejects the malformed cursor %s as a client error', (text) => {
-    expect(() => decodeCursor(text, 'title')).toThrow(BadRequestError)
+    expect(() => decodeCursor(text, 'title')).toThrow(ValidationError)
   })
 })

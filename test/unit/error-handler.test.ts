@@ -1,6 +1,6 @@
 import { Neo4jError } from 'neo4j-driver'
 import { describe, expect, it } from 'vitest'
-import { toErrorReply } from '../../src/plugins/app/error-handler.js'
+import { RouteTable, clientErrorHandler, toErrorReply } from '../../src/plugins/app/error-handler.js'
 import {
   ForbiddenError,
   NotFoundError,
@@ -8,7 +8,9 @@ import {
   RateLimitedError,
   TimeoutError,
   UnauthorizedError,
-  UnavailableError
+  UnavailableError,
+  invalidCursor,
+  violation
 } from '../../src/errors.js'
 
 describe('toErrorReply', () => {
@@ -114,5 +116,89 @@ describe('toErrorReply', () => {
       status: 500,
       payload: { error: { code: 'INTERNAL', message: 'Internal server error' } }
     })
+  })
+})
+
+describe('client mistakes', () => {
+  it('are 400 VALIDATION_FAILED with each broken rule in details, as schema validation reports them', () => {
+    expect(toErrorReply(violation('querystring', '/year_from', 'must not be after year_to'))).toEqual({
+      status: 400,
+      payload: {
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'querystring/year_from must not be after year_to',
+          details: [{ in: 'querystring', path: '/year_from', message: 'must not be after year_to' }]
+        }
+      }
+    })
+    expect(toErrorReply(invalidCursor()).payload.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ in: 'querystring', path: '/cursor' }]
+    })
+  })
+
+  it('never answer with the retired BAD_REQUEST code', () => {
+    for (const code of [
+      'FST_ERR_CTP_EMPTY_JSON_BODY',
+      'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+      'FST_ERR_SOMETHING_NEW'
+    ]) {
+      const err = Object.assign(new Error('x'), { code, statusCode: 400 })
+      expect(toErrorReply(err).payload.error.code, code).not.toBe('BAD_REQUEST')
+    }
+  })
+})
+
+describe('RouteTable', () => {
+  const table = new RouteTable()
+  table.add(['GET', 'HEAD'], '/movies/:movie_id')
+  table.add('DELETE', '/movies/:movie_id')
+  table.add('GET', '/movies/:movie_id/similar')
+  table.add('OPTIONS', '*')
+  table.add('GET', '/docs/*')
+
+  it('names the methods served at a path, whatever its parameters hold', () => {
+    expect(table.allowed('/movies/m-1')).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS'])
+    expect(table.allowed('/movies/m-1/similar')).toEqual(['GET', 'OPTIONS'])
+    expect(table.allowed('/movies/')).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS'])
+    expect(table.allowed('/docs/static/index.css')).toEqual(['GET', 'OPTIONS'])
+  })
+
+  it('knows no path that only a catch-all route matches', () => {
+    expect(table.allowed('/nowhere')).toEqual([])
+    expect(table.allowed('/movies/m-1/similar/more')).toEqual([])
+    expect(table.allowed('/movies.json')).toEqual([])
+  })
+})
+
+describe('clientErrorHandler', () => {
+  function answer(code: string | undefined): string {
+    let written = ''
+    const socket = {
+      destroyed: false,
+      writable: true,
+      write: (t: string) => (written += t),
+      destroy: () => {}
+    }
+    clientErrorHandler(Object.assign(new Error('x'), code === undefined ? {} : { code }), socket as never)
+    return written
+  }
+
+  it('answers what Node refuses in the one error shape', () => {
+    for (const [code, status, errorCode] of [
+      ['HPE_HEADER_OVERFLOW', 431, 'HEADERS_TOO_LARGE'],
+      ['ERR_HTTP_REQUEST_TIMEOUT', 408, 'REQUEST_TIMEOUT'],
+      ['HPE_INVALID_METHOD', 400, 'MALFORMED_REQUEST']
+    ] as const) {
+      const raw = answer(code)
+      expect(raw.startsWith(`HTTP/1.1 ${status} `), raw).toBe(true)
+      const [head = '', body = ''] = raw.split('\r\n\r\n')
+      expect(JSON.parse(body)).toMatchObject({ error: { code: errorCode } })
+      expect(head).toContain(`Content-Length: ${Buffer.byteLength(body)}`)
+    }
+  })
+
+  it('writes nothing to a connection the client reset', () => {
+    expect(answer('ECONNRESET')).toBe('')
   })
 })

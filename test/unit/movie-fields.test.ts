@@ -9,7 +9,7 @@ import {
 } from '../../src/data/movies/fields.js'
 import type { MovieFields } from '../../src/data/movies/fields.js'
 import { normalizeGenreNames } from '../../src/data/genres/names.js'
-import { BadRequestError } from '../../src/errors.js'
+import { ValidationError } from '../../src/errors.js'
 
 const stored: MovieFields = {
   tmdb_id: 603,
@@ -34,7 +34,7 @@ describe('resolveYear', () => {
     expect(resolveYear(undefined, undefined)).toBeNull()
   })
   it('refuses a year that disagrees with the date', () => {
-    expect(() => resolveYear('1999-03-31', 2000)).toThrow(BadRequestError)
+    expect(() => resolveYear('1999-03-31', 2000)).toThrow(ValidationError)
   })
 })
 
@@ -69,16 +69,16 @@ describe('patchFields', () => {
     })
   })
   it('checks a new year against the stored date, or against a date given with it', () => {
-    expect(() => patchFields({ year: 2000 }, stored)).toThrow(BadRequestError)
+    expect(() => patchFields({ year: 2000 }, stored)).toThrow(ValidationError)
     expect(patchFields({ year: 1999 }, stored)).toEqual({ year: 1999 })
     expect(patchFields({ year: 2003, release_date: '2003-01-01' }, stored)).toEqual({
       year: 2003,
       release_date: '2003-01-01'
     })
-    expect(() => patchFields({ year: 2004, release_date: '2003-01-01' }, stored)).toThrow(BadRequestError)
+    expect(() => patchFields({ year: 2004, release_date: '2003-01-01' }, stored)).toThrow(ValidationError)
   })
   it('refuses to clear the year while a date stays, and allows clearing both', () => {
-    expect(() => patchFields({ year: null }, stored)).toThrow(BadRequestError)
+    expect(() => patchFields({ year: null }, stored)).toThrow(ValidationError)
     expect(patchFields({ year: null, release_date: null }, stored)).toEqual({
       year: null,
       release_date: null

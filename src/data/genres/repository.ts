@@ -2,7 +2,7 @@
 import type { Database } from '../../db/database.js'
 import { int } from '../../db/convert.js'
 import { rows } from '../../db/database.js'
-import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js'
+import { ConflictError, NotFoundError, invalidCursor } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
 import type { GenreBody, GenreCreateBody, GenreListQueryParams, GenrePageBody } from '../../schemas/genre.js'
 import { normalizeGenreName } from './names.js'
@@ -13,7 +13,7 @@ const CURSOR_SORT = 'name'
 export async function listGenres(db: Database, query: GenreListQueryParams): Promise<GenrePageBody> {
   const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, CURSOR_SORT)
   if (cursor && typeof cursor.key !== 'string') {
-    throw new BadRequestError('cursor is not valid; pass next_cursor from the previous page unchanged')
+    throw invalidCursor()
   }
   const found = await db.readRows<{ genre: GenreBody }>(LIST_GENRES, {
     name_prefix: query.name_prefix ?? null,

@@ -4,7 +4,8 @@
  * types those values travel as.
  */
 import { int } from '../../db/convert.js'
-import { BadRequestError } from '../../errors.js'
+import type { ValidationError } from '../../errors.js'
+import { violation } from '../../errors.js'
 import type { MovieCreateBody, MoviePatchBody } from '../../schemas/movie.js'
 
 /** What clients may write; every other property on the node belongs to the service. */
@@ -34,10 +35,8 @@ export function yearOf(releaseDate: string): number {
   return Number(releaseDate.slice(0, 4))
 }
 
-function disagreement(year: number, releaseDate: string): BadRequestError {
-  return new BadRequestError(`year ${year} does not agree with release_date ${releaseDate}`, {
-    fields: ['year', 'release_date']
-  })
+function disagreement(year: number, releaseDate: string): ValidationError {
+  return violation('body', '/year', `${year} does not agree with release_date ${releaseDate}`)
 }
 
 /** The year to store when both are given at once: derived from the date, or checked against it. */
@@ -80,7 +79,7 @@ export function patchFields(patch: MoviePatchBody, current: MovieFields): MovieF
     if (finalDate && yearOf(finalDate) !== patch.year) throw disagreement(patch.year, finalDate)
   } else if (patch.year === null) {
     if (finalDate) {
-      throw new BadRequestError('year cannot be cleared while release_date is set', { fields: ['year'] })
+      throw violation('body', '/year', 'cannot be cleared while release_date is set')
     }
   } else if (dateGiven && finalDate) {
     set.year = yearOf(finalDate)

@@ -4,7 +4,7 @@ import type { ManagedTransaction } from 'neo4j-driver'
 import type { Database } from '../../db/database.js'
 import { int } from '../../db/convert.js'
 import { rows } from '../../db/database.js'
-import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js'
+import { ConflictError, NotFoundError, invalidCursor, violation } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
 import type { CursorValue } from '../../lib/cursor.js'
 import type {
@@ -18,6 +18,7 @@ import type {
 } from '../../schemas/movie.js'
 import type { MovieGenresType } from '../../schemas/genre.js'
 import { normalizeGenreNames } from '../genres/names.js'
+import { checkYearRange } from '../list-params.js'
 import { changesAnything, completeFields, patchFields, toParams } from './fields.js'
 import type { MovieFields } from './fields.js'
 import {
@@ -78,7 +79,9 @@ async function withKeyConflicts<T>(db: Database, keys: KeyCandidates, write: () 
 }
 
 export async function getMovie(db: Database, movieId: string): Promise<MovieDetailBody> {
-  return db.read((tx) => detailIn(tx, movieId))
+  const [row] = await db.readRows<{ movie: MovieDetailBody }>(GET_MOVIE, { movie_id: movieId })
+  if (!row) throw notFound(movieId)
+  return row.movie
 }
 
 export async function getMovieByTmdbId(db: Database, tmdbId: number): Promise<MovieDetailBody> {
@@ -106,9 +109,7 @@ export async function upsertMovieByTmdbId(
   body: MovieReplaceBody
 ): Promise<{ created: boolean; movie: MovieDetailBody }> {
   if (body.tmdb_id !== undefined && body.tmdb_id !== tmdbId) {
-    throw new BadRequestError(`Body tmdb_id ${body.tmdb_id} differs from the path's ${tmdbId}`, {
-      fields: ['tmdb_id']
-    })
+    throw violation('body', '/tmdb_id', `must equal the path's tmdb_id ${tmdbId}, not ${body.tmdb_id}`)
   }
   const fields: MovieFields = { ...completeFields(body), tmdb_id: tmdbId }
   const genres = body.genres === undefined ? null : normalizeGenreNames(body.genres)
@@ -197,7 +198,7 @@ function checkCursorKey(sort: MovieListQueryParams['sort'], key: CursorValue): u
     const match = /^(-?\d{1,12})\.(\d{9})$/.exec(key)
     if (match) return [int(Number(match[1])), int(Number(match[2]))]
   }
-  throw new BadRequestError('cursor is not valid; pass next_cursor from the previous page unchanged')
+  throw invalidCursor()
 }
 
 /** The cursor key of a row as the next request will send it back. */
@@ -211,9 +212,7 @@ function cursorKeyOf(sort: MovieListQueryParams['sort'], value: unknown): Cursor
 }
 
 export async function listMovies(db: Database, query: MovieListQueryParams): Promise<MoviePageBody> {
-  if (query.year_from !== undefined && query.year_to !== undefined && query.year_from > query.year_to) {
-    throw new BadRequestError('year_from must not be after year_to', { fields: ['year_from', 'year_to'] })
-  }
+  checkYearRange(query, 'querystring')
   // The order is part of the cursor's sort name: a page boundary means nothing in the other order.
   const sortName = `${query.sort}:${query.order}`
   const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sortName)

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { Database } from '../../db/database.js'
 import { rows } from '../../db/database.js'
 import { int } from '../../db/convert.js'
-import { AppError, NotFoundError } from '../../errors.js'
+import { NotFoundError, violation } from '../../errors.js'
 import type {
   MovieRatingsPageValue,
   RatingBodyValue,
@@ -34,10 +34,6 @@ export function ratingId(userId: string, movieId: string): string {
   return createHash('sha256').update(`${userId}\u0000${movieId}`).digest('hex').slice(0, 32)
 }
 
-function invalid(path: string, message: string): AppError {
-  return new AppError(400, 'VALIDATION_FAILED', `body${path} ${message}`, [{ in: 'body', path, message }])
-}
-
 export interface ScoreFields {
   score: number
   original_score: number
@@ -49,9 +45,9 @@ export interface ScoreFields {
 export function scoreFields(body: RatingBodyValue): ScoreFields {
   if ('score' in body) return { score: body.score, original_score: body.score, scale_min: 0, scale_max: 10 }
   const { value, scale } = body
-  if (!(scale.min < scale.max)) throw invalid('/scale', 'must have min < max')
+  if (!(scale.min < scale.max)) throw violation('body', '/scale', 'must have min < max')
   if (value < scale.min || value > scale.max) {
-    throw invalid('/value', `must be within the scale ${scale.min}..${scale.max}`)
+    throw violation('body', '/value', `must be within the scale ${scale.min}..${scale.max}`)
   }
   const exact = ((value - scale.min) / (scale.max - scale.min)) * 10
   const score = Math.min(10, Math.max(0, Math.round(exact * 10_000) / 10_000))
@@ -62,7 +58,8 @@ export function scoreFields(body: RatingBodyValue): ScoreFields {
 function ratedAtParam(ratedAt: string | undefined): string | null {
   if (ratedAt === undefined) return null
   const date = new Date(ratedAt)
-  if (Number.isNaN(date.getTime())) throw invalid('/rated_at', 'is not a date-time this service can store')
+  if (Number.isNaN(date.getTime()))
+    throw violation('body', '/rated_at', 'is not a date-time this service can store')
   return date.toISOString()
 }
 

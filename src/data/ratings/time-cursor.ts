@@ -5,7 +5,7 @@
  * Queries return it as `toString(x.epochSeconds) + ':' + toString(x.nanosecond)` and filter with
  * `datetime({epochSeconds: $after_seconds, nanosecond: $after_nanos})`.
  */
-import { BadRequestError } from '../../errors.js'
+import { invalidCursor } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
 import { int } from '../../db/convert.js'
 
@@ -26,7 +26,7 @@ export function afterParams(cursor: string | undefined, sort: string): AfterPara
   const match = typeof key === 'string' ? /^(-?\d{1,12}):(\d{1,9})$/.exec(key) : null
   const seconds = Number(match?.[1])
   if (!match || seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-    throw new BadRequestError('cursor is not valid; pass next_cursor from the previous page unchanged')
+    throw invalidCursor()
   }
   return { after_seconds: int(seconds), after_nanos: int(Number(match[2])), after_id: id }
 }

@@ -12,7 +12,7 @@ import {
   requiresScore
 } from '../../domain/relationship-types.js'
 import type { RelationshipDirection, RelationshipType } from '../../domain/relationship-types.js'
-import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js'
+import { ConflictError, NotFoundError, invalidCursor, violation } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
 import { parseTypes } from '../list-params.js'
 import type {
@@ -30,7 +30,11 @@ type StoredEdge = Omit<RelationshipItem, 'type' | 'direction'>
 
 function rejectSelfLoop(params: RelationshipParams): void {
   if (params.movie_id === params.other_movie_id) {
-    throw new BadRequestError('A movie cannot be related to itself', { movie_id: params.movie_id })
+    throw violation(
+      'params',
+      '/other_movie_id',
+      'must differ from movie_id: a movie cannot be related to itself'
+    )
   }
 }
 
@@ -43,7 +47,7 @@ export async function putRelationship(
   const { type, movie_id, other_movie_id } = params
   rejectSelfLoop(params)
   if (requiresScore(type) && body.score === undefined) {
-    throw new BadRequestError(`${type} needs a score between 0 and 1`, { field: 'score' })
+    throw violation('body', '/score', `is required for ${type}: a score between 0 and 1`)
   }
   const { from, to } = canonicalEndpoints(type, movie_id, other_movie_id)
   const symmetric = isSymmetric(type)
@@ -111,7 +115,7 @@ function afterCursor(text: string | undefined): {
     !isRelationshipType(type) ||
     !(RELATIONSHIP_DIRECTIONS as readonly string[]).includes(direction ?? '')
   ) {
-    throw new BadRequestError('cursor is not valid; pass next_cursor from the previous page unchanged')
+    throw invalidCursor()
   }
   return { after_type: type, after_direction: direction as RelationshipDirection, after_movie_id: cursor.id }
 }

@@ -4,7 +4,7 @@ import type { ManagedTransaction } from 'neo4j-driver'
 import { int } from '../../db/convert.js'
 import { rows } from '../../db/database.js'
 import type { Database } from '../../db/database.js'
-import { BadRequestError, ConflictError, NotFoundError } from '../../errors.js'
+import { ConflictError, NotFoundError, invalidCursor, violation } from '../../errors.js'
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js'
 import type {
   CreateReview,
@@ -30,7 +30,7 @@ const SORT = 'created_at_desc'
 function requireTimestamp(value: string | undefined, field: string): string | null {
   if (value === undefined) return null
   const iso = normalizeTimestamp(value)
-  if (iso === undefined) throw new BadRequestError(`${field} is not a usable date-time`, { field })
+  if (iso === undefined) throw violation('body', `/${field}`, 'is not a usable date-time')
   return iso
 }
 
@@ -83,7 +83,7 @@ export async function listMovieReviews(
     const cursor = decodeCursor(query.cursor, SORT)
     const created_at = typeof cursor.key === 'string' ? normalizeTimestamp(cursor.key) : undefined
     if (created_at === undefined) {
-      throw new BadRequestError('cursor is not valid; pass next_cursor from the previous page unchanged')
+      throw invalidCursor()
     }
     after = { created_at, review_id: cursor.id }
   }

@@ -21,7 +21,6 @@ import type { SimilarConfig } from '../../config.js'
 import { DEFAULT_TRAVERSAL_CONFIG } from '../../config.js'
 import { int } from '../../db/convert.js'
 import type { Database } from '../../db/database.js'
-import { BadRequestError } from '../../errors.js'
 import { acquireLock } from '../locks/repository.js'
 import { SimilarityModel } from './model.js'
 import type { LinkInput, MovieInput, ScoredCandidate } from './model.js'
@@ -149,12 +148,10 @@ export async function rebuildSimilarity(db: Database, options: RebuildOptions = 
     throw new RangeError('batchSize must be an integer 1..10000')
   }
   if (options.since !== undefined && options.movieIds !== undefined) {
-    throw new BadRequestError('give either since or movieIds, not both')
+    throw new RangeError('give either since or movieIds, not both')
   }
   if (options.since !== undefined && options.since !== 'last' && Number.isNaN(Date.parse(options.since))) {
-    throw new BadRequestError(
-      `since must be an ISO date-time or 'last', not ${JSON.stringify(options.since)}`
-    )
+    throw new RangeError(`since must be an ISO date-time or 'last', not ${JSON.stringify(options.since)}`)
   }
   const config = options.config ?? DEFAULT_TRAVERSAL_CONFIG.similar
   const report = options.onProgress ?? (() => {})
@@ -324,9 +321,7 @@ async function resolveSince(db: Database, since: string | undefined): Promise<st
   if (since !== 'last') return since
   const [last] = await db.readRows<{ started_at: string | null }>(LAST_RUN, { name: REBUILD_LOCK })
   if (!last?.started_at) {
-    throw new BadRequestError(
-      'no similarity rebuild has finished yet, so there is no last run to refresh from'
-    )
+    throw new Error('no similarity rebuild has finished yet, so there is no last run to refresh from')
   }
   return last.started_at
 }

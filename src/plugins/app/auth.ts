@@ -87,7 +87,11 @@ export function isPublic(route: string | undefined): boolean {
     route === '/ready' ||
     route === '/openapi.json' ||
     route === '/docs' ||
-    route.startsWith('/docs/')
+    route.startsWith('/docs/') ||
+    // The explorer page and its files: a browser loads them without a key, and the page then
+    // sends the key from its key field with every API request.
+    route === '/explore' ||
+    route.startsWith('/explore/')
   )
 }
 

@@ -20,7 +20,7 @@ export interface RateLimitOptions {
 }
 
 /** Load-balancer probes share the balancer's address with every client behind it when no proxy is trusted. */
-const UNLIMITED_ROUTES = new Set(['/health', '/ready'])
+export const UNLIMITED_ROUTES = new Set(['/health', '/ready'])
 
 export function rateLimitKey(request: FastifyRequest): string {
   return request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`
