@@ -276,6 +276,19 @@ function clip(text: string, min: number, max: number): string {
   return cut.join('') + 'x'.repeat(Math.max(0, min - cut.length))
 }
 
+/**
+ * `text` cut to the length bounds where it still matches `pattern`: a cut at the bound alone can
+ * end it mid-pattern (a trailing separator). The longest such cut, else the plain one.
+ */
+function fitted(text: string, pattern: RegExp, min: number, max: number): string {
+  const chars = [...text]
+  for (let length = Math.min(chars.length, max); length >= Math.max(min, 1); length--) {
+    const cut = chars.slice(0, length).join('')
+    if (pattern.test(cut)) return cut
+  }
+  return clip(text, min, max)
+}
+
 const VALID_DATES = ['2001-02-03', '2024-02-29', '1870-01-01', '2100-12-31']
 const VALID_DATE_TIMES = [
   '2024-01-01T00:00:00Z',
@@ -302,7 +315,10 @@ function stringArb(s: JsonSchema, mode: Mode): fc.Arbitrary<string> {
     if (s.format === 'date') return fc.constantFrom(...VALID_DATES)
     if (s.format === 'date-time') return fc.constantFrom(...VALID_DATE_TIMES)
     if (s.format === 'uri') return fc.constant(`https://example.test/${PLACEHOLDER}?q=%27%22%60$(x)`)
-    if (matching) return matching.map((v) => clip(v, min, max))
+    if (matching) {
+      const pattern = new RegExp(s.pattern!)
+      return matching.map((v) => fitted(v, pattern, min, max))
+    }
     // Free text (or a pattern fast-check cannot follow): printable injection syntax fits both.
     // Text with a lone surrogate breaks a rule of the API's own (well-formed Unicode), not the
     // schema's, so a valid request never carries one.
@@ -530,19 +546,23 @@ export function leavesThePath(req: FuzzRequest): boolean {
  * `pathSets` are path parameters that belong together (a movie with the rating a user gave it,
  * an edge's start, type and end): valid requests mostly take one of them, so every route gets
  * requests that name something that exists, not only values that each exist on their own.
- * `bodyFixtures` are known values for body properties that refer to stored data.
+ * `bodyFixtures` are known values for body properties that refer to stored data; `only` limits
+ * the requests to the given modes.
  */
 export function requestArb(
   op: Operation,
   fixtures: FixtureValues,
   pathSets: Array<Record<string, string>> = [],
-  bodyFixtures: FixtureValues = {}
+  bodyFixtures: FixtureValues = {},
+  only?: Mode[]
 ): fc.Arbitrary<FuzzRequest> {
-  const modes = fc.oneof(
-    { weight: 4, arbitrary: fc.constant<Mode>('valid') },
-    { weight: 3, arbitrary: fc.constant<Mode>('shaped') },
-    { weight: 3, arbitrary: fc.constant<Mode>('wild') }
-  )
+  const modes = only
+    ? fc.constantFrom(...only)
+    : fc.oneof(
+        { weight: 4, arbitrary: fc.constant<Mode>('valid') },
+        { weight: 3, arbitrary: fc.constant<Mode>('shaped') },
+        { weight: 3, arbitrary: fc.constant<Mode>('wild') }
+      )
   return modes.chain((mode) => {
     const segment = (p: { name: string; schema: JsonSchema }) => {
       const value = paramArb(p.name, p.schema, fixtures, mode).map(asText)
@@ -598,8 +618,36 @@ export function requestArb(
             }
           )
         : valueArb(op.body, mode, bodyFixtures).map(json)
-    return fc.record({ mode: fc.constant(mode), path, query, body })
+    const request = fc.record({ mode: fc.constant(mode), path, query, body })
+    return mode === 'valid' ? request.map(keepStatedRules) : request
   })
+}
+
+/**
+ * The rules between fields that a JSON schema cannot express, as the API states them in its
+ * parameter and body descriptions: a valid request keeps them too, so that it can succeed.
+ */
+export function keepStatedRules(req: FuzzRequest): FuzzRequest {
+  const query = [...req.query]
+  const from = query.findIndex(([name]) => name === 'year_from')
+  const to = query.findIndex(([name]) => name === 'year_to')
+  if (from >= 0 && to >= 0 && Number(query[from]![1]) > Number(query[to]![1])) {
+    // year_from must not be after year_to.
+    ;[query[from], query[to]] = [
+      ['year_from', query[to]![1]],
+      ['year_to', query[from]![1]]
+    ]
+  }
+  const value = req.body.kind === 'json' ? req.body.value : undefined
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ...req, query }
+  const body = { ...(value as Record<string, unknown>) }
+  // A body tmdb_id must be the path's.
+  if (body.tmdb_id !== undefined && req.path.tmdb_id !== undefined) body.tmdb_id = Number(req.path.tmdb_id)
+  // A year must agree with the release date.
+  if (typeof body.release_date === 'string' && typeof body.year === 'number') {
+    body.year = Number(body.release_date.slice(0, 4))
+  }
+  return { ...req, query, body: { kind: 'json', value: body } }
 }
 
 // --- sending ---------------------------------------------------------------------------------
