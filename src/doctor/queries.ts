@@ -14,6 +14,26 @@ import type { AggregateKind } from '../data/movies/aggregates.js'
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * Deletes the `label` nodes (bound as `variable`) that `orphan` holds for, a batch per
+ * transaction; the condition is checked again under each node's lock, so a node an importer
+ * links again meanwhile is kept.
+ */
+function deleteOrphans(label: 'Rating' | 'Review', variable: string, orphan: string): string {
+  return `
+MATCH (${variable}:${label}) WHERE ${orphan}
+CALL (${variable}) {
+  SET ${variable}._lock = true
+  WITH ${variable}, ${orphan} AS orphan
+  REMOVE ${variable}._lock
+  WITH ${variable} WHERE orphan
+  DETACH DELETE ${variable}
+  RETURN 1 AS deleted
+} IN TRANSACTIONS OF $batch ROWS
+RETURN count(deleted) AS done
+`
+}
+
+/**
  * Every rating has a user (GAVE) and a movie (RATES), made in the transaction that makes the
  * rating; DETACH DELETE of either end leaves the Rating node behind.
  */
@@ -41,18 +61,7 @@ RETURN r {
  * deleted rating that still rated a movie leaves that movie's aggregates off by it, which the
  * aggregates check finds and repairs next.
  */
-export const ORPHAN_RATINGS_DELETE = `
-MATCH (r:Rating) WHERE ${ORPHAN_RATING}
-CALL (r) {
-  SET r._lock = true
-  WITH r, ${ORPHAN_RATING} AS orphan
-  REMOVE r._lock
-  WITH r WHERE orphan
-  DETACH DELETE r
-  RETURN 1 AS deleted
-} IN TRANSACTIONS OF $batch ROWS
-RETURN count(deleted) AS done
-`
+export const ORPHAN_RATINGS_DELETE = deleteOrphans('Rating', 'r', ORPHAN_RATING)
 
 /**
  * A review belongs to a movie (REVIEWS); its author (WROTE) is optional, as tweets and anonymous
@@ -72,18 +81,7 @@ RETURN v { .review_id, .tweet_id, .source } AS example
 `
 
 /** Reviews store no movie id either; the importer or the API makes them again from their source. */
-export const ORPHAN_REVIEWS_DELETE = `
-MATCH (v:Review) WHERE ${ORPHAN_REVIEW}
-CALL (v) {
-  SET v._lock = true
-  WITH v, ${ORPHAN_REVIEW} AS orphan
-  REMOVE v._lock
-  WITH v WHERE orphan
-  DETACH DELETE v
-  RETURN 1 AS deleted
-} IN TRANSACTIONS OF $batch ROWS
-RETURN count(deleted) AS done
-`
+export const ORPHAN_REVIEWS_DELETE = deleteOrphans('Review', 'v', ORPHAN_REVIEW)
 
 // ---------------------------------------------------------------------------------------------
 // Movie aggregates that differ from their edges

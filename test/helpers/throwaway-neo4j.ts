@@ -15,6 +15,7 @@ import {
   stopLocalNeo4j
 } from '../../src/neo4j-local/index.js'
 import type { LocalNeo4jOptions } from '../../src/neo4j-local/index.js'
+import { Database } from '../../src/db/database.js'
 
 export interface ThrowawayNeo4j {
   options: LocalNeo4jOptions
@@ -59,4 +60,16 @@ export async function startThrowawayNeo4j(name: string, attempts = 3): Promise<T
     }
   }
   throw lastError
+}
+
+/** A data-access handle on a throwaway server, for tests that work below the HTTP layer. */
+export function throwawayDatabase(neo4j: ThrowawayNeo4j): Database {
+  return new Database({
+    uri: neo4j.env.NEO4J_URI,
+    user: neo4j.env.NEO4J_USER,
+    password: neo4j.env.NEO4J_PASSWORD,
+    database: neo4j.env.NEO4J_DATABASE,
+    txTimeoutMs: 60_000,
+    connectionTimeoutMs: 10_000
+  })
 }

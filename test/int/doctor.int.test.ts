@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { int } from '../../src/db/convert.js'
-import { Database } from '../../src/db/database.js'
+import type { Database } from '../../src/db/database.js'
 import { loadMigrations, migrate } from '../../src/db/migrate.js'
 import { recomputeAggregates } from '../../src/data/movies/aggregates.js'
 import type { DoctorReport } from '../../src/doctor/doctor.js'
 import { pickFreePorts } from '../../src/neo4j-local/index.js'
 import { cinegraph } from '../helpers/cli.js'
 import { uid } from '../helpers/neo4j.js'
-import { startThrowawayNeo4j } from '../helpers/throwaway-neo4j.js'
+import { startThrowawayNeo4j, throwawayDatabase } from '../helpers/throwaway-neo4j.js'
 import type { ThrowawayNeo4j } from '../helpers/throwaway-neo4j.js'
 import { waitFor } from '../helpers/wait-for.js'
 
@@ -38,14 +38,7 @@ const values = (examples: Array<Record<string, unknown>>, key: string): unknown[
 
 beforeAll(async () => {
   neo4j = await startThrowawayNeo4j('doctor')
-  db = new Database({
-    uri: neo4j.env.NEO4J_URI,
-    user: neo4j.env.NEO4J_USER,
-    password: neo4j.env.NEO4J_PASSWORD,
-    database: neo4j.env.NEO4J_DATABASE,
-    txTimeoutMs: 60_000,
-    connectionTimeoutMs: 10_000
-  })
+  db = throwawayDatabase(neo4j)
   await migrate(db)
 })
 

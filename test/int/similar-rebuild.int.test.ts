@@ -23,13 +23,13 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { DEFAULT_TRAVERSAL_CONFIG, loadConfig } from '../../src/config.js'
 import type { SimilarConfig } from '../../src/config.js'
-import { Database } from '../../src/db/database.js'
+import type { Database } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { LockHeldError, acquireLock } from '../../src/data/locks/repository.js'
 import { InsufficientMemoryError, REBUILD_LOCK, rebuildSimilarity } from '../../src/data/similar/rebuild.js'
 import type { RebuildProgress } from '../../src/data/similar/rebuild.js'
 import { cinegraph } from '../helpers/cli.js'
-import { startThrowawayNeo4j } from '../helpers/throwaway-neo4j.js'
+import { startThrowawayNeo4j, throwawayDatabase } from '../helpers/throwaway-neo4j.js'
 import type { ThrowawayNeo4j } from '../helpers/throwaway-neo4j.js'
 
 const WEIGHTS = { edge: '0.2', genre: '0.2', corating: '0.4', franchise: '0.1', sentiment: '0.1' }
@@ -86,14 +86,7 @@ async function listOf(movieId: string): Promise<{ ids: string[] | null; run: str
 
 beforeAll(async () => {
   neo4j = await startThrowawayNeo4j('similar-rebuild')
-  db = new Database({
-    uri: neo4j.env.NEO4J_URI,
-    user: neo4j.env.NEO4J_USER,
-    password: neo4j.env.NEO4J_PASSWORD,
-    database: neo4j.env.NEO4J_DATABASE,
-    txTimeoutMs: 60_000,
-    connectionTimeoutMs: 10_000
-  })
+  db = throwawayDatabase(neo4j)
   await migrate(db)
   await db.writeRows(
     `UNWIND $movies AS s
